@@ -1,0 +1,38 @@
+// Header merging with python-o365's rule for `Prefer`: a caller's preferences join the defaults'
+// instead of replacing them (ky's merge would overwrite).
+
+export type HeaderInput = HeadersInit | Record<string, string | undefined>;
+
+/** Lower-cases names once so per-request merging is plain object work. */
+export function normalizeHeaders(input: HeaderInput | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!input) return out;
+  const entries = input instanceof Headers || Array.isArray(input) ? [...new Headers(input as HeadersInit)] : Object.entries(input);
+  for (const [name, value] of entries) {
+    if (value !== undefined) out[name.toLowerCase()] = String(value);
+  }
+  return out;
+}
+
+/** Defaults + call headers; a call header set to `undefined` removes a default. */
+export function mergeHeaders(defaults: Record<string, string>, call: HeaderInput | undefined): Record<string, string> {
+  const out = { ...defaults };
+  if (!call) return out;
+  const entries = call instanceof Headers || Array.isArray(call) ? [...new Headers(call as HeadersInit)] : Object.entries(call);
+  for (const [rawName, value] of entries) {
+    const name = rawName.toLowerCase();
+    if (value === undefined) delete out[name];
+    else if (name === 'prefer' && out.prefer) out.prefer = joinPrefer(out.prefer, String(value));
+    else out[name] = String(value);
+  }
+  return out;
+}
+
+/** Joins two Prefer values; a preference named in both takes the caller's value. */
+export function joinPrefer(defaults: string, call: string): string {
+  const name = (pref: string) => pref.split('=')[0]!.trim().toLowerCase();
+  const callPrefs = call.split(',').map((p) => p.trim()).filter(Boolean);
+  const overridden = new Set(callPrefs.map(name));
+  const kept = defaults.split(',').map((p) => p.trim()).filter((p) => p && !overridden.has(name(p)));
+  return [...kept, ...callPrefs].join(', ');
+}

@@ -1,0 +1,31 @@
+// @graphwire/core — table of contents.
+
+// The facade and its request handlers
+export { Connection } from './connection.js';
+export type { ConnectionOptions } from './options.js';
+export type { RequestOptions } from './executor.js';
+export type { NaiveRequest } from './naive-request.js';
+export type { ResponsePromise } from 'ky';
+
+// Sessions (where tokens come from) and token stores (where sessions keep them)
+export type { AccessToken, AuthSession, TokenRequest } from './session.js';
+export { StaticTokenSession } from './static-token-session.js';
+export type { StaticTokenSource } from './static-token-session.js';
+export type { TokenStore } from './token-store.js';
+export { MemoryTokenStore } from './token-store.js';
+
+// Errors
+export { GraphError, isGraphError } from './errors/graph-error.js';
+export type { GraphErrorInit, GraphInnerError } from './errors/graph-error.js';
+export { GraphAuthError, isGraphAuthError } from './errors/graph-auth-error.js';
+export type { GraphAuthErrorOptions } from './errors/graph-auth-error.js';
+
+// Retry policy and timing (pure, reusable)
+export type { RetryOptions } from './retry-policy.js';
+export { parseRetryAfter, backoffDelay } from './retry-timing.js';
+
+// National clouds, logging
+export { CLOUD_HOSTS, cloudEndpoint } from './clouds.js';
+export type { ApiVersion, CloudEndpoint, CloudName } from './clouds.js';
+export type { Logger } from './logger.js';
+export { VERSION } from './version.js';

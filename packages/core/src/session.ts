@@ -1,0 +1,23 @@
+/** A bearer token and when it stops being valid. */
+export interface AccessToken {
+  token: string;
+  /** Epoch milliseconds. */
+  expiresOn: number;
+}
+
+export interface TokenRequest {
+  scopes: string[];
+  /** Skip any cache: the caller knows the current token is no good (revoked, or a claims challenge). */
+  forceRefresh?: boolean;
+  /** Claims requested by a `WWW-Authenticate` challenge (conditional access, CAE). */
+  claims?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The session manager: where tokens come from. Platform packages implement it over MSAL;
+ * the core only ever asks for a token, so refresh policy lives in one place (token-refresh.ts).
+ */
+export interface AuthSession {
+  getAccessToken(request: TokenRequest): Promise<AccessToken>;
+}

@@ -1,0 +1,30 @@
+import { configError } from './errors/config-error.js';
+import type { AccessToken, AuthSession, TokenRequest } from './session.js';
+
+/** A token obtained elsewhere: a fixed string, an AccessToken, or a callback that fetches one. */
+export type StaticTokenSource =
+  | string
+  | AccessToken
+  | ((request: TokenRequest) => string | AccessToken | Promise<string | AccessToken>);
+
+// A fixed string carries no expiry: treat it as valid until the server says otherwise (401).
+const NO_EXPIRY = Number.MAX_SAFE_INTEGER;
+
+/** The session manager for tokens graphwire does not acquire itself (python-o365's token_backend with a ready token). */
+export class StaticTokenSession implements AuthSession {
+  readonly #source: StaticTokenSource;
+
+  constructor(source: StaticTokenSource) {
+    const ok =
+      (typeof source === 'string' && source !== '') ||
+      typeof source === 'function' ||
+      (typeof source === 'object' && source !== null && typeof source.token === 'string');
+    if (!ok) throw configError('StaticTokenSession needs a non-empty token string, an AccessToken, or a function returning one');
+    this.#source = source;
+  }
+
+  async getAccessToken(request: TokenRequest): Promise<AccessToken> {
+    const value = typeof this.#source === 'function' ? await this.#source(request) : this.#source;
+    return typeof value === 'string' ? { token: value, expiresOn: NO_EXPIRY } : value;
+  }
+}

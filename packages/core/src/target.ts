@@ -1,0 +1,57 @@
+// Where a request goes, and what it may carry there: resolved once per call, before ky sees it.
+import { configError } from './errors/config-error.js';
+
+export interface Target {
+  url: string;
+  host: string;
+  /** The host is one of the connection's Graph hosts (allowedHosts). */
+  graphHost: boolean;
+  /** The bearer token may be sent: an allowed host over https, or over http to a loopback host. */
+  bearer: boolean;
+}
+
+const ABSOLUTE = /^[a-z][a-z\d+.-]*:/i;
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+export function mayCarryBearer(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+}
+
+/** Resolves paths against one base URL, with the base's own decisions computed once. */
+export class TargetResolver {
+  readonly #base: string;
+  readonly #allowed: ReadonlySet<string>;
+  readonly #baseTarget: Omit<Target, 'url'>;
+
+  constructor(baseUrl: URL, allowedHosts: ReadonlySet<string>) {
+    this.#base = baseUrl.href.replace(/\/+$/, '');
+    this.#allowed = allowedHosts;
+    this.#baseTarget = this.#decide(baseUrl);
+  }
+
+  resolve(input: string | URL): Target {
+    if (typeof input === 'string' && !ABSOLUTE.test(input)) {
+      // Plain concatenation: URL resolution would drop the base's last segment (`/v1.0`).
+      return { url: `${this.#base}/${input.replace(/^\/+/, '')}`, ...this.#baseTarget };
+    }
+    let url: URL;
+    try {
+      url = new URL(input);
+    } catch {
+      throw configError(`invalid URL ${JSON.stringify(String(input))}: pass a path like 'me/messages' or an absolute https URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw configError(`unsupported URL scheme ${url.protocol} in ${url.origin}: use https`);
+    }
+    return { url: url.href, ...this.#decide(url) };
+  }
+
+  #decide(url: URL): Omit<Target, 'url'> {
+    const host = url.host.toLowerCase();
+    const graphHost = this.#allowed.has(host);
+    return { host, graphHost, bearer: graphHost && mayCarryBearer(url) };
+  }
+}

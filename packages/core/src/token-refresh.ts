@@ -1,0 +1,120 @@
+// The token refresh orchestrator: one in-memory token per connection, refreshed before expiry,
+// with concurrent callers sharing one acquisition (single flight).
+import { GraphAuthError, isGraphAuthError } from './errors/graph-auth-error.js';
+import type { Logger } from './logger.js';
+import type { AccessToken, AuthSession } from './session.js';
+
+interface Flight {
+  forced: boolean;
+  claims: string | undefined;
+  promise: Promise<AccessToken>;
+}
+
+export class TokenRefresher {
+  readonly #session: AuthSession | undefined;
+  readonly #scopes: string[];
+  readonly #margin: number;
+  readonly #logger: Logger;
+  #current: AccessToken | undefined;
+  #flight: Flight | undefined;
+
+  constructor(session: AuthSession | undefined, scopes: string[], refreshMargin: number, logger: Logger) {
+    this.#session = session;
+    this.#scopes = scopes;
+    this.#margin = refreshMargin;
+    this.#logger = logger;
+  }
+
+  /** The current token if it is not within the refresh margin of expiry; no await on the hot path. */
+  fresh(): string | undefined {
+    const current = this.#current;
+    return current && current.expiresOn - this.#margin > Date.now() ? current.token : undefined;
+  }
+
+  /** A usable token: the current one, or a shared acquisition. */
+  async token(signal?: AbortSignal): Promise<string> {
+    return this.fresh() ?? (await this.get({ signal })).token;
+  }
+
+  /**
+   * After the server rejected `rejected` (401): a forced refresh, unless another caller already
+   * replaced that token, so a burst of 401s causes one refresh, not one each.
+   */
+  async afterRejection(rejected: string, claims: string | undefined, signal?: AbortSignal): Promise<string> {
+    const current = this.#current;
+    if (!claims && current && current.token !== rejected) return current.token;
+    return (await this.get({ forceRefresh: true, claims, signal })).token;
+  }
+
+  async get(options: { forceRefresh?: boolean; claims?: string; signal?: AbortSignal } = {}): Promise<AccessToken> {
+    const { forceRefresh = false, claims, signal } = options;
+    if (!forceRefresh && !claims) {
+      const current = this.#current;
+      if (current && current.expiresOn - this.#margin > Date.now()) return current;
+    }
+    let flight = this.#flight;
+    // Join a flight that satisfies this request; a forced or claims request cannot use a plain one.
+    if (!flight || (forceRefresh && !flight.forced) || (claims !== undefined && flight.claims !== claims)) {
+      flight = this.#start(forceRefresh, claims);
+    }
+    return signal ? raceAbort(flight.promise, signal) : flight.promise;
+  }
+
+  #start(forceRefresh: boolean, claims: string | undefined): Flight {
+    const promise = this.#acquire(forceRefresh, claims).finally(() => {
+      if (this.#flight === flight) this.#flight = undefined;
+    });
+    const flight: Flight = { forced: forceRefresh || claims !== undefined, claims, promise };
+    this.#flight = flight;
+    return flight;
+  }
+
+  async #acquire(forceRefresh: boolean, claims: string | undefined): Promise<AccessToken> {
+    const session = this.#session;
+    if (!session) {
+      throw new GraphAuthError(
+        '[@graphwire/core] this request needs a token but the Connection has no session: pass `session` to new Connection(), or use con.naive for unauthenticated calls',
+        { errorCode: 'no_session' },
+      );
+    }
+    let result: AccessToken;
+    try {
+      result = await session.getAccessToken({ scopes: this.#scopes, forceRefresh, ...(claims ? { claims } : {}) });
+    } catch (error) {
+      this.#logger.debug(`[@graphwire/core] token acquisition failed (${errorName(error)})`);
+      if (isGraphAuthError(error)) throw error;
+      throw new GraphAuthError(`[@graphwire/core] the session could not acquire an access token (${errorName(error)})`, {
+        cause: error,
+      });
+    }
+    if (!result || typeof result.token !== 'string' || result.token === '' || !Number.isFinite(result.expiresOn)) {
+      throw new GraphAuthError(
+        '[@graphwire/core] the session returned no usable access token: getAccessToken() must resolve { token: string, expiresOn: epoch ms }',
+        { errorCode: 'invalid_token_response' },
+      );
+    }
+    this.#current = { token: result.token, expiresOn: result.expiresOn };
+    const seconds = Math.round((result.expiresOn - Date.now()) / 1000);
+    const expiry = seconds > 31_536_000 ? 'no known expiry' : `expires in ${seconds} s`;
+    this.#logger.debug(`[@graphwire/core] token acquired (forced: ${forceRefresh || !!claims}, ${expiry})`);
+    return this.#current;
+  }
+}
+
+function errorName(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { errorCode?: unknown }).errorCode;
+    return typeof code === 'string' ? `${error.name}: ${code}` : error.name;
+  }
+  return typeof error;
+}
+
+/** The shared acquisition keeps running for other callers; only this caller stops waiting. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
