@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY, isRetryableNetworkError, isRetryableStatus, resolveRetry } from '../src/retry-policy.js';
+
+describe('isRetryableStatus', () => {
+  it('retries the default statuses for idempotent methods', () => {
+    for (const method of ['GET', 'PUT', 'DELETE', 'HEAD']) {
+      for (const status of [429, 500, 502, 503, 504]) expect(isRetryableStatus(method, status, false, DEFAULT_RETRY)).toBe(true);
+      for (const status of [400, 401, 403, 404, 409, 413]) expect(isRetryableStatus(method, status, true, DEFAULT_RETRY)).toBe(false);
+    }
+  });
+
+  it('retries POST and PATCH only where the server did not process the request', () => {
+    for (const method of ['POST', 'PATCH']) {
+      expect(isRetryableStatus(method, 429, false, DEFAULT_RETRY)).toBe(true);
+      expect(isRetryableStatus(method, 503, true, DEFAULT_RETRY)).toBe(true);
+      expect(isRetryableStatus(method, 503, false, DEFAULT_RETRY)).toBe(false);
+      expect(isRetryableStatus(method, 500, true, DEFAULT_RETRY)).toBe(false);
+      expect(isRetryableStatus(method, 502, false, DEFAULT_RETRY)).toBe(false);
+      expect(isRetryableStatus(method, 504, false, DEFAULT_RETRY)).toBe(false);
+    }
+  });
+
+  it('honours a custom status list', () => {
+    const policy = resolveRetry({ statusCodes: [503] }, DEFAULT_RETRY);
+    expect(isRetryableStatus('GET', 500, false, policy)).toBe(false);
+    expect(isRetryableStatus('GET', 503, false, policy)).toBe(true);
+  });
+});
+
+describe('isRetryableNetworkError', () => {
+  const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+  const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+  const wrapped = new Error('ky network error', { cause: refused });
+
+  it('retries any network failure of an idempotent request', () => {
+    expect(isRetryableNetworkError('GET', reset)).toBe(true);
+  });
+
+  it('retries POST only when the connection was refused', () => {
+    expect(isRetryableNetworkError('POST', wrapped)).toBe(true);
+    expect(isRetryableNetworkError('POST', reset)).toBe(false);
+    expect(isRetryableNetworkError('PATCH', new TypeError('Failed to fetch'))).toBe(false);
+  });
+});
+
+describe('resolveRetry', () => {
+  it('keeps the documented defaults', () => {
+    expect(DEFAULT_RETRY.limit).toBe(3);
+    expect([...DEFAULT_RETRY.statusCodes]).toEqual([429, 500, 502, 503, 504]);
+    expect([...DEFAULT_RETRY.afterStatusCodes]).toEqual([429, 503]);
+    expect(DEFAULT_RETRY.maxRetryAfter).toBe(3_600_000);
+  });
+
+  it('accepts a bare limit', () => {
+    expect(resolveRetry(0, DEFAULT_RETRY).limit).toBe(0);
+    expect(resolveRetry(5, DEFAULT_RETRY).statusCodes).toBe(DEFAULT_RETRY.statusCodes);
+  });
+
+  it.each([
+    [-1, 'retries.limit must be a whole number'],
+    [1.5, 'retries.limit must be a whole number'],
+    ['3', 'retries must be a number or a RetryOptions object'],
+    [{ statusCodes: [429, 'x'] }, 'retries.statusCodes must be an array of HTTP status codes'],
+    [{ maxRetryAfter: -1 }, 'retries.maxRetryAfter must be a non-negative number'],
+    [{ backoffBase: Number.NaN }, 'retries.backoffBase must be a non-negative number'],
+    [{ retryOnTimeout: 'yes' }, 'retries.retryOnTimeout must be a boolean'],
+  ])('rejects %j with a message naming the option', (input, message) => {
+    expect(() => resolveRetry(input as never, DEFAULT_RETRY)).toThrow(TypeError);
+    expect(() => resolveRetry(input as never, DEFAULT_RETRY)).toThrow(`[@graphwire/core] ${message}`);
+  });
+});
