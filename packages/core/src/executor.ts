@@ -12,7 +12,7 @@ import { type HeaderInput, mergeHeaders } from './headers.js';
 import { OAuthRequest } from './oauth-request.js';
 import type { ResolvedOptions } from './options.js';
 import { redactUrl } from './redact.js';
-import { type RetryOptions, type RetryPolicy, isIdempotent, isRetryableNetworkError, isRetryableStatus, resolveRetry } from './retry-policy.js';
+import { type RetryOptions, type RetryPolicy, isIdempotent, isRetryableNetworkError, isRetryableStatus, resolveRetry, socketErrorCode } from './retry-policy.js';
 import { backoffDelay, parseRetryAfter, retryDelay } from './retry-timing.js';
 import { Scheduler } from './scheduler.js';
 import type { Target } from './target.js';
@@ -204,6 +204,6 @@ function isJsonBody(body: unknown): body is Record<string, unknown> | unknown[] 
 
 function errorLabel(error: unknown): string {
   if (!(error instanceof Error)) return 'failed';
-  const code = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}`;
+  const code = socketErrorCode(error);
+  return code ? `${error.name} ${code}` : error.name;
 }

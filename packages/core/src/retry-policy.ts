@@ -56,17 +56,18 @@ export function isRetryableStatus(method: string, status: number, hasRetryAfter:
 
 /** A failed connection is retried for idempotent methods; others only if it was never accepted. */
 export function isRetryableNetworkError(method: string, error: unknown): boolean {
-  return IDEMPOTENT.has(method) || isConnectionRefused(error);
+  return IDEMPOTENT.has(method) || socketErrorCode(error) === 'ECONNREFUSED';
 }
 
-function isConnectionRefused(error: unknown): boolean {
-  // Node reports the socket error a few `cause` levels below fetch's TypeError; browsers do not say.
+/** Node reports the socket error (ECONNREFUSED, ECONNRESET…) a few `cause` levels below fetch's TypeError; browsers do not say. */
+export function socketErrorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    if ((current as { code?: unknown }).code === 'ECONNREFUSED') return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('E')) return code;
     current = (current as { cause?: unknown }).cause;
   }
-  return false;
+  return undefined;
 }
 
 const nonNegative = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { GraphError, isGraphError } from '@graphwire/core';
+import { connect, simulator } from './support.js';
+
+describe('requests', () => {
+  it('resolves paths against the base URL and accepts absolute URLs to it', async () => {
+    const graph = await simulator();
+    const con = connect(graph);
+    await con.get('/me');
+    await con.get(`${graph.url}/v1.0/users/user-2`);
+    await con.get(new URL(`${graph.url}/beta/me`));
+    expect(graph.stats.log.map((r) => `${r.path} ${r.authorized}`)).toEqual(['/v1.0/me true', '/v1.0/users/user-2 true', '/beta/me true']);
+  });
+
+  it('merges defaultHeaders, joining Prefer, and keeps a caller client-request-id', async () => {
+    const graph = await simulator();
+    const con = connect(graph, { defaultHeaders: { Prefer: 'outlook.timezone="UTC"', 'X-App': 'demo' } });
+    await con.get('me', { headers: { prefer: 'odata.maxpagesize=5', 'client-request-id': 'mine-1' } });
+    expect(graph.stats.log[0]!.headers).toMatchObject({
+      prefer: 'outlook.timezone="UTC", odata.maxpagesize=5',
+      'x-app': 'demo',
+      'client-request-id': 'mine-1',
+    });
+  });
+
+  it('sends plain objects as JSON', async () => {
+    const graph = await simulator();
+    const con = connect(graph);
+    const a = await con.post('groups', { body: { displayName: 'A', tags: [1, 2] } }).json<{ id: string; tags: number[] }>();
+    const b = await con.put(`groups/${a.id}`, { json: { displayName: 'B' } }).json<{ displayName: string }>();
+    expect(a.tags).toEqual([1, 2]);
+    expect(b.displayName).toBe('B');
+    expect(graph.stats.log[0]!.headers['content-type']).toMatch(/^application\/json/);
+    expect((await con.delete(`groups/${a.id}`)).status).toBe(204);
+    expect((await con.head('me')).status).toBe(200);
+  });
+
+  it('resolves non-2xx responses with raiseHttpErrors: false, after retrying', async () => {
+    const graph = await simulator();
+    const con = connect(graph, { raiseHttpErrors: false, retries: { backoffBase: 10 } });
+    graph.script('GET /v1.0/users/nobody', [{ status: 503 }]);
+    const response = await con.get('users/nobody');
+    expect(response.status).toBe(404);
+    expect(graph.stats.requests).toBe(2);
+    await expect(connect(graph).get('users/nobody', { raiseHttpErrors: false })).resolves.toMatchObject({ status: 404 });
+  });
+});
+
+describe('GraphError over the wire', () => {
+  it("carries Graph's error fields and headers", async () => {
+    const graph = await simulator();
+    const con = connect(graph);
+    const error = (await con.get('users/nobody', { headers: { 'client-request-id': 'crid-404' } }).catch((e: unknown) => e)) as GraphError;
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error).toMatchObject({ status: 404, code: 'itemNotFound', clientRequestId: 'crid-404', method: 'GET' });
+    expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(error.date).toBeInstanceOf(Date);
+    expect(error.innerError).toMatchObject({ 'request-id': error.requestId });
+    expect(error.message).toMatch(new RegExp(`^GET ${graph.url}/v1.0/users/nobody failed: 404 itemNotFound: .+ \\(request-id ${error.requestId}\\)$`));
+    expect(error.response.status).toBe(404);
+  });
+
+  it.each([
+    ['HTML', { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html' }, 502],
+    ['empty', { status: 500, body: '' }, 500],
+    ['truncated JSON', { status: 500, body: '{"error":{"code":"generalExc', contentType: 'application/json' }, 500],
+    ['huge', { status: 500, body: `{"error":{"code":"big","message":"${'x'.repeat(12 * 1024 * 1024)}"}}`, contentType: 'application/json' }, 500],
+  ])('still gives a GraphError with the status for an %s body', async (_, fault, status) => {
+    const graph = await simulator();
+    const con = connect(graph, { retries: 0 });
+    graph.script('GET /v1.0/me', [fault]);
+    const error = await con.get('me').json().catch((e: unknown) => e);
+    expect(isGraphError(error)).toBe(true);
+    expect(error).toMatchObject({ status });
+    expect((error as Error).message.length).toBeLessThan(700);
+  });
+});

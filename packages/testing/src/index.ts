@@ -1,0 +1,9 @@
+// @graphwire/testing — table of contents.
+
+// A local Microsoft Graph: real HTTP, Graph's headers, errors and paging, scriptable faults.
+export { startGraphSimulator } from './simulator/graph-simulator.js';
+export type { GraphSimulator, GraphSimulatorOptions } from './simulator/graph-simulator.js';
+export type { Fault } from './simulator/fault.js';
+export type { TokenCheck } from './simulator/auth.js';
+export type { ThrottleOptions } from './simulator/throttle.js';
+export type { RequestRecord, SimulatorStats } from './simulator/stats.js';
