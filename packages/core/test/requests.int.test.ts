@@ -75,3 +75,23 @@ describe('GraphError over the wire', () => {
     expect((error as Error).message.length).toBeLessThan(700);
   });
 });
+
+describe('hooks', () => {
+  it("runs the caller's ky hooks after graphwire's own, on every attempt", async () => {
+    const graph = await simulator();
+    const seen: string[] = [];
+    const con = connect(graph, {
+      retries: { backoffBase: 10 },
+      hooks: {
+        beforeRequest: [({ request }) => void seen.push(`request ${request.headers.has('authorization')}`)],
+        beforeRetry: [({ retryCount }) => void seen.push(`retry ${retryCount}`)],
+        afterResponse: [({ response }) => void seen.push(`response ${response.status}`)],
+        beforeError: [({ error }) => (seen.push(`error ${error.name}`), error)],
+      },
+    });
+    graph.script('GET /v1.0/users/nobody', [{ status: 503 }]);
+    await con.get('users/nobody').catch(() => undefined);
+    // The token is added below ky, so hooks never see it; errors arrive already as GraphError.
+    expect(seen).toEqual(['request false', 'retry 1', 'response 404', 'error GraphError']);
+  });
+});
