@@ -26,6 +26,17 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          name: 'browser',
+          // Drives Debian's Chromium with playwright-core; each file launches one browser.
+          include: ['packages/msal-browser/test/**/*.browser.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });
