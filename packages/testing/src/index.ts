@@ -7,3 +7,7 @@ export type { Fault } from './simulator/fault.js';
 export type { TokenCheck } from './simulator/auth.js';
 export type { ThrottleOptions } from './simulator/throttle.js';
 export type { RequestRecord, SimulatorStats } from './simulator/stats.js';
+
+// A real OpenID provider (oidc-provider) on loopback that MSAL can talk to, and a validator that
+// lets the simulator check the provider's JWTs against its JWKS.
+export * from './oidc/index.js';

@@ -1,0 +1,107 @@
+import type { TokenStore } from '@graphwire/core';
+import { createCipher, type Cipher } from './encryption.js';
+import { leaseLock, webLocks, type LockRunner } from './cross-tab-lock.js';
+import { memoryBackend, openIndexedDbBackend, type KeyValueBackend } from './key-value-backend.js';
+import { PREFIX } from './errors.js';
+
+export interface IndexedDbTokenStoreOptions {
+  /** IndexedDB database name; default `graphwire`. Use one per app when several share an origin. */
+  databaseName?: string;
+  /** Object store inside it; default `tokens`. */
+  storeName?: string;
+  /** Encrypt values at rest with a non-extractable AES-GCM key kept in the same database. Default false. */
+  encrypt?: boolean;
+  /** Where the single "storage unavailable" warning goes; default `console.warn`. */
+  onWarning?: (message: string) => void;
+  /** Lease length of the cross-tab lock where Web Locks are missing; default 60 s. */
+  leaseMs?: number;
+}
+
+interface Opened {
+  backend: KeyValueBackend;
+  cipher: Cipher | undefined;
+  lock: LockRunner;
+}
+
+/**
+ * A `TokenStore` in IndexedDB, shared by every tab of the origin, surviving reloads.
+ * Where storage is unavailable (private mode, quota, disabled) it keeps working in memory
+ * and warns once, because losing persistence must not break sign-in.
+ */
+export class IndexedDbTokenStore implements TokenStore {
+  readonly #databaseName: string;
+  readonly #storeName: string;
+  readonly #options: IndexedDbTokenStoreOptions;
+  #opened: Promise<Opened> | undefined;
+  #warned = false;
+
+  constructor(options: IndexedDbTokenStoreOptions = {}) {
+    this.#databaseName = options.databaseName ?? 'graphwire';
+    this.#storeName = options.storeName ?? 'tokens';
+    this.#options = options;
+  }
+
+  /** False once the store has fallen back to memory (or before it is first used). */
+  async isPersistent(): Promise<boolean> {
+    return (await this.#open()).backend.persistent;
+  }
+
+  async load(key: string): Promise<string | undefined> {
+    return this.#run(async ({ backend, cipher }) => {
+      const value = await backend.get(key);
+      if (cipher) return cipher.open(value, key);
+      return typeof value === 'string' ? value : undefined;
+    });
+  }
+
+  async save(key: string, value: string): Promise<void> {
+    await this.#run(async ({ backend, cipher }) => backend.set(key, cipher ? await cipher.seal(value, key) : value));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#run(({ backend }) => backend.del(key));
+  }
+
+  async lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const { lock } = await this.#open();
+    return lock(`graphwire:${this.#databaseName}/${this.#storeName}:${key}`, fn);
+  }
+
+  #open(): Promise<Opened> {
+    this.#opened ??= (async () => {
+      const backend = await openIndexedDbBackend(this.#databaseName, this.#storeName);
+      if (backend) return this.#prepare(backend);
+      this.#warn('IndexedDB is unavailable');
+      return this.#prepare(memoryBackend());
+    })();
+    return this.#opened;
+  }
+
+  async #prepare(backend: KeyValueBackend): Promise<Opened> {
+    const lock = webLocks() ?? leaseLock(backend, this.#options.leaseMs ?? 60_000);
+    const cipher = this.#options.encrypt ? await createCipher(backend) : undefined;
+    return { backend, cipher, lock };
+  }
+
+  // A failing IndexedDB (quota exceeded, database deleted under us) demotes the store to memory
+  // for the rest of the page's life, and the operation is retried there once.
+  async #run<T>(operation: (opened: Opened) => Promise<T>): Promise<T> {
+    const current = this.#open();
+    const opened = await current;
+    try {
+      return await operation(opened);
+    } catch (error) {
+      if (!opened.backend.persistent) throw error;
+      this.#warn(`IndexedDB failed (${error instanceof Error ? error.name : 'unknown error'})`);
+      if (this.#opened === current) this.#opened = this.#prepare(memoryBackend());
+      return operation(await this.#open());
+    }
+  }
+
+  #warn(reason: string): void {
+    if (this.#warned) return;
+    this.#warned = true;
+    const message = `${PREFIX} ${reason}: tokens are kept in memory only and will not survive a reload`;
+    (this.#options.onWarning ?? console.warn)(message);
+  }
+}

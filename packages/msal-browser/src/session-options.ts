@@ -1,0 +1,71 @@
+import type { BrowserAuthOptions, Configuration, IPublicClientApplication } from '@azure/msal-browser';
+import type { TokenStore } from '@graphwire/core';
+import { authorityFor, type Cloud } from './clouds.js';
+import { PREFIX } from './errors.js';
+
+export type Interaction = 'redirect' | 'popup';
+
+/** MSAL's own configuration, passed through: `auth.knownAuthorities`, `auth.authorityMetadata`, `system.protocolMode`, `cache`, … */
+export type MsalPassThrough = Omit<Configuration, 'auth'> & { auth?: Partial<BrowserAuthOptions> };
+
+export interface MsalBrowserSessionOptions {
+  /** The app registration's client id. Required unless `msalInstance` is given. */
+  clientId?: string;
+  /** Tenant id or domain; default `common`. Ignored when `authority` is set. */
+  tenantId?: string;
+  /** Full authority URL; overrides `cloud` + `tenantId`. */
+  authority?: string;
+  /** National cloud of the sign-in endpoint and of the default scopes; default `global`. */
+  cloud?: Cloud;
+  /**
+   * A page that calls `broadcastResponseToMainFrame()` from `@azure/msal-browser/redirect-bridge`
+   * (MSAL 5 needs one, for popups and redirects alike); default `<origin>/redirect.html`.
+   */
+  redirectUri?: string;
+  /** Where logout returns; default the origin's root. */
+  postLogoutRedirectUri?: string;
+  /** Scopes for `login()` and for token requests that name none; default the cloud's Graph `/.default`. */
+  scopes?: string[];
+  /** How the user is asked when no token can be had silently; default `redirect`. */
+  interaction?: Interaction;
+  /** Where access tokens persist; default a new `IndexedDbTokenStore()`. */
+  tokenStore?: TokenStore;
+  /** A token is reused from the store until this many ms before it expires; default 300 000 (5 min). */
+  refreshMarginMs?: number;
+  /** Which signed-in account to use when several are (username or homeAccountId); default the active, else the only one. */
+  account?: string;
+  /** Pass-through MSAL configuration, merged over what the options above produce. */
+  msal?: MsalPassThrough;
+  /** An already created MSAL application; the options that configure MSAL are then ignored. */
+  msalInstance?: IPublicClientApplication;
+}
+
+/**
+ * The MSAL configuration for a session that creates its own application. `localStorage` by
+ * default, because the refresh token must survive reloads and be usable from every tab.
+ */
+export function buildMsalConfiguration(options: MsalBrowserSessionOptions, refreshMarginMs: number, onRedirectNavigate: () => void): Configuration {
+  if (!options.clientId) throw new TypeError(`${PREFIX} clientId is required unless msalInstance is given`);
+  const origin = globalThis.location?.origin ?? '';
+  const passAuth = options.msal?.auth ?? {};
+  const userNavigate = passAuth.onRedirectNavigate;
+  return {
+    ...options.msal,
+    auth: {
+      authority: options.authority ?? authorityFor(options.cloud ?? 'global', options.tenantId ?? 'common'),
+      redirectUri: options.redirectUri ?? `${origin}/redirect.html`,
+      postLogoutRedirectUri: options.postLogoutRedirectUri ?? `${origin}/`,
+      ...passAuth,
+      clientId: options.clientId,
+      onRedirectNavigate: (url: string) => {
+        const proceed = userNavigate?.(url);
+        if (proceed !== false) onRedirectNavigate();
+        return proceed;
+      },
+    },
+    cache: { cacheLocation: 'localStorage', ...options.msal?.cache },
+    // MSAL compares whole seconds: renewing a second beyond the session's margin means a token
+    // the session deems stale is never handed back again from MSAL's cache.
+    system: { tokenRenewalOffsetSeconds: Math.ceil(refreshMarginMs / 1000) + 1, ...options.msal?.system },
+  };
+}

@@ -1,0 +1,103 @@
+// Two tabs find the same token expired at the same moment: one refreshes, the other reuses its
+// result from IndexedDB. Run with Web Locks, then with the IndexedDB lease that replaces them.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, loginByPopup, type Browser } from './support/chromium.js';
+import { appHtml, pageConfig, REDIRECT_HTML, startEnvironment, type Environment } from './support/environment.js';
+import { bundlePages, startWebServer, type WebServer } from './support/web-server.js';
+import type { App } from './pages/app.js';
+
+declare const app: App;
+
+const TTL_SECONDS = 6;
+const MARGIN_MS = 1000;
+const TOKEN_DELAY_MS = 800;
+
+let browser: Browser;
+let web: WebServer;
+let env: Environment;
+let tabs: Page[] = [];
+
+beforeAll(async () => {
+  const scripts = await bundlePages();
+  web = await startWebServer(
+    {
+      '/index.html': (url) =>
+        appHtml(pageConfig(env, {
+          refreshMarginMs: MARGIN_MS,
+          disableWebLocks: url.searchParams.has('no-web-locks'),
+        })),
+      '/redirect.html': () => REDIRECT_HTML,
+    },
+    scripts,
+  );
+  env = await startEnvironment([web.origin], TTL_SECONDS);
+  browser = await launchChromium();
+  // A slow token endpoint holds the first refresh open long enough for the other tab to
+  // find the token expired too: without the cross-tab lock both would refresh.
+  await browser.context.route(
+    (url) => url.origin === env.provider.issuer && url.pathname === '/token',
+    async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, TOKEN_DELAY_MS));
+      await route.fallback();
+    },
+  );
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await env?.close();
+  await web?.close();
+});
+
+async function storedExpiry(page: Page): Promise<number> {
+  const homeAccountId = await page.evaluate(() => app.homeAccountId());
+  const stored = await page.evaluate((key) => app.rawStored(key), `graphwire.at.graphwire-spa.${homeAccountId}`);
+  const tokens = Object.values((JSON.parse(stored.text) as { tokens: Record<string, { expiresOn: number }> }).tokens);
+  return Math.max(...tokens.map((t) => t.expiresOn));
+}
+
+/** Waits until the stored token is within the refresh margin, i.e. expired for the session. */
+async function untilExpired(page: Page): Promise<void> {
+  const wait = (await storedExpiry(page)) - MARGIN_MS - Date.now() + 300;
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+async function bothTabsCallGraph(): Promise<void> {
+  env.provider.resetStats();
+  env.graph.reset();
+  const results = await Promise.all(tabs.map((tab) => tab.evaluate(() => app.me())));
+  for (const result of results) expect(result).toEqual({ ok: expect.objectContaining({ id: 'user-1' }) });
+  expect(env.provider.stats.tokenRequests).toEqual({ refresh_token: 1 });
+  const tokens = env.graph.stats.log.map((r) => r.token);
+  expect(tokens).toHaveLength(2);
+  expect(tokens[0]).toBe(tokens[1]);
+}
+
+describe('one refresh across tabs', () => {
+  test('with Web Locks', async () => {
+    const first = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await first.goto(`${web.origin}/`);
+    await first.evaluate(() => app.ready);
+    await loginByPopup(browser.context, first, '#login', 'bob');
+    await first.waitForFunction(() => app.loginResult !== undefined, null, { timeout: 30_000 });
+    expect(await first.evaluate(() => app.loginResult)).toEqual({ ok: 'bob@example.test' });
+
+    const second = await browser.context.newPage();
+    await second.goto(`${web.origin}/`);
+    expect(await second.evaluate(() => app.ready)).toBe('bob@example.test');
+    tabs = [first, second];
+    await untilExpired(first);
+    await bothTabsCallGraph();
+  });
+
+  test('with the IndexedDB lease where Web Locks are missing', async () => {
+    for (const tab of tabs) {
+      await tab.goto(`${web.origin}/?no-web-locks`);
+      await tab.evaluate(() => app.ready);
+      expect(await tab.evaluate(() => typeof navigator.locks)).toBe('undefined');
+    }
+    await untilExpired(tabs[0] as Page);
+    await bothTabsCallGraph();
+  });
+});

@@ -1,0 +1,141 @@
+// The session's decisions (store, silent, interaction, errors) against a scripted MSAL application.
+import type { AccountInfo, AuthenticationResult, IPublicClientApplication } from '@azure/msal-browser';
+import { MemoryTokenStore, isGraphAuthError } from '@graphwire/core';
+import { describe, expect, test, vi } from 'vitest';
+import { MsalBrowserSession, isRedirectInProgressError } from '@graphwire/msal-browser';
+
+const ACCOUNT = { homeAccountId: 'home-1', username: 'ann@example.test' } as AccountInfo;
+
+function result(token: string, lifetimeMs = 3_600_000): AuthenticationResult {
+  return { accessToken: token, account: ACCOUNT, expiresOn: new Date(Date.now() + lifetimeMs) } as AuthenticationResult;
+}
+
+function fakeMsal(overrides: Partial<Record<keyof IPublicClientApplication, unknown>> = {}) {
+  let active: AccountInfo | null = null;
+  const app = {
+    initialize: vi.fn(async () => undefined),
+    handleRedirectPromise: vi.fn(async () => null),
+    getConfiguration: () => ({ auth: { clientId: 'client-1' } }),
+    getActiveAccount: () => active,
+    setActiveAccount: (a: AccountInfo | null) => void (active = a),
+    getAllAccounts: vi.fn(() => [ACCOUNT]),
+    acquireTokenSilent: vi.fn(async () => result('silent-token')),
+    acquireTokenPopup: vi.fn(async () => result('popup-token')),
+    acquireTokenRedirect: vi.fn(async () => undefined),
+    loginPopup: vi.fn(async () => result('login-token')),
+    loginRedirect: vi.fn(async () => undefined),
+    clearCache: vi.fn(async () => undefined),
+  };
+  return Object.assign(app, overrides) as typeof app;
+}
+
+const interactionRequired = Object.assign(new Error('AADSTS50058: secret-ish server text'), { name: 'InteractionRequiredAuthError', errorCode: 'interaction_required' });
+
+function sessionWith(app: ReturnType<typeof fakeMsal>, extra: Record<string, unknown> = {}) {
+  const tokenStore = new MemoryTokenStore();
+  const session = new MsalBrowserSession({ msalInstance: app as unknown as IPublicClientApplication, tokenStore, interaction: 'popup', ...extra });
+  return { session, tokenStore };
+}
+
+describe('MsalBrowserSession', () => {
+  test('silent first, then the store: the second call does not reach MSAL', async () => {
+    const app = fakeMsal();
+    const { session } = sessionWith(app);
+    expect(await session.getAccessToken({ scopes: ['User.Read'] })).toMatchObject({ token: 'silent-token' });
+    expect(await session.getAccessToken({ scopes: ['user.read'] })).toMatchObject({ token: 'silent-token' });
+    expect(app.acquireTokenSilent).toHaveBeenCalledTimes(1);
+  });
+
+  test('forceRefresh bypasses the store', async () => {
+    const app = fakeMsal();
+    const { session } = sessionWith(app);
+    await session.getAccessToken({ scopes: ['User.Read'] });
+    app.acquireTokenSilent.mockResolvedValueOnce(result('fresh-token'));
+    expect(await session.getAccessToken({ scopes: ['User.Read'], forceRefresh: true })).toMatchObject({ token: 'fresh-token' });
+    expect(app.acquireTokenSilent).toHaveBeenLastCalledWith(expect.objectContaining({ forceRefresh: true }));
+  });
+
+  test('a stored token inside the refresh margin is refreshed', async () => {
+    const silent = vi.fn(async () => result('short', 60_000));
+    const { session } = sessionWith(fakeMsal({ acquireTokenSilent: silent }));
+    await session.getAccessToken({ scopes: ['User.Read'] });
+    await session.getAccessToken({ scopes: ['User.Read'] });
+    expect(silent).toHaveBeenCalledTimes(2);
+  });
+
+  test('interaction required: popup when configured', async () => {
+    const app = fakeMsal({ acquireTokenSilent: vi.fn(async () => Promise.reject(interactionRequired)) });
+    const { session } = sessionWith(app);
+    expect(await session.getAccessToken({ scopes: ['User.Read'] })).toMatchObject({ token: 'popup-token' });
+  });
+
+  test('interaction required with redirect: a typed rejection, never undefined', async () => {
+    const app = fakeMsal({ acquireTokenSilent: vi.fn(async () => Promise.reject(interactionRequired)) });
+    const { session } = sessionWith(app, { interaction: 'redirect' });
+    const error = await session.getAccessToken({ scopes: ['User.Read'] }).then(() => undefined, (e: unknown) => e);
+    expect(isRedirectInProgressError(error)).toBe(true);
+    expect(isGraphAuthError(error)).toBe(true);
+    expect(error).toMatchObject({ errorCode: 'redirect_in_progress', interactionRequired: true });
+    expect(app.acquireTokenRedirect).toHaveBeenCalledWith(expect.objectContaining({ scopes: ['User.Read'], account: ACCOUNT }));
+  });
+
+  test('MSAL failures become GraphAuthError with MSAL\'s code and no server text', async () => {
+    const failure = Object.assign(new Error('server said: token=abc.def.ghi'), { name: 'ServerError', errorCode: 'invalid_grant', subError: 'bad_token_xyz' });
+    const app = fakeMsal({ acquireTokenSilent: vi.fn(async () => Promise.reject(failure)) });
+    const { session } = sessionWith(app);
+    const error = await session.getAccessToken({ scopes: ['User.Read'] }).catch((e: unknown) => e);
+    expect(isGraphAuthError(error)).toBe(true);
+    expect(error).toMatchObject({ errorCode: 'invalid_grant', cause: failure });
+    expect((error as Error).message).toMatch(/^\[@graphwire\/msal-browser\] silent token acquisition failed: invalid_grant/);
+    expect((error as Error).message).not.toContain('abc.def');
+  });
+
+  test('login by popup stores the token; logout forgets it', async () => {
+    const app = fakeMsal({ getAllAccounts: vi.fn(() => []) });
+    const { session, tokenStore } = sessionWith(app);
+    expect(await session.login({ scopes: ['User.Read'] })).toBe(ACCOUNT);
+    expect(await session.getAccessToken({ scopes: ['User.Read'] })).toMatchObject({ token: 'login-token' });
+    expect(app.acquireTokenSilent).not.toHaveBeenCalled();
+    await session.logout({ localOnly: true });
+    expect(await tokenStore.load('graphwire.at.client-1.home-1')).toBeUndefined();
+    expect(app.clearCache).toHaveBeenCalledWith({ account: ACCOUNT });
+  });
+
+  test('several accounts: the `account` option chooses, setActiveAccount switches', async () => {
+    const other = { homeAccountId: 'home-2', username: 'bo@example.test' } as AccountInfo;
+    const app = fakeMsal({ getAllAccounts: vi.fn(() => [ACCOUNT, other]) });
+    const { session } = sessionWith(app, { account: 'BO@example.test' });
+    expect(await session.initialize()).toBe(other);
+    expect(await session.setActiveAccount('home-1')).toBe(ACCOUNT);
+    await expect(session.setActiveAccount('nobody')).rejects.toMatchObject({ errorCode: 'no_account' });
+  });
+
+  test('needs a clientId or an MSAL instance', () => {
+    expect(() => new MsalBrowserSession({})).toThrow(/^\[@graphwire\/msal-browser\] clientId is required/);
+  });
+});
+
+describe('MSAL configuration built from the options', () => {
+  test('authority from cloud and tenant, localStorage cache, renewal a second beyond the margin, pass-through last', async () => {
+    const { buildMsalConfiguration } = await import('../src/session-options.js');
+    const started = vi.fn();
+    const config = buildMsalConfiguration(
+      { clientId: 'c', cloud: 'usgov', tenantId: 'contoso', msal: { auth: { knownAuthorities: ['x'] }, system: { protocolMode: 'OIDC' } } },
+      300_000,
+      started,
+    );
+    expect(config.auth).toMatchObject({ clientId: 'c', authority: 'https://login.microsoftonline.us/contoso', knownAuthorities: ['x'] });
+    expect(config.cache).toEqual({ cacheLocation: 'localStorage' });
+    expect(config.system).toEqual({ tokenRenewalOffsetSeconds: 301, protocolMode: 'OIDC' });
+    expect(config.auth.onRedirectNavigate?.('https://login.example/')).toBeUndefined();
+    expect(started).toHaveBeenCalledTimes(1);
+  });
+
+  test('a user onRedirectNavigate that cancels navigation is respected and no redirect is reported', async () => {
+    const { buildMsalConfiguration } = await import('../src/session-options.js');
+    const started = vi.fn();
+    const config = buildMsalConfiguration({ clientId: 'c', msal: { auth: { onRedirectNavigate: () => false } } }, 1000, started);
+    expect(config.auth.onRedirectNavigate?.('https://login.example/')).toBe(false);
+    expect(started).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,30 @@
+import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
+import type { TokenStore } from '@graphwire/core';
+import { mergeSerializedCaches } from './cache-merge.js';
+import { StoreLock } from './store-lock.js';
+
+/**
+ * MSAL's cache plugin over any graphwire TokenStore: MSAL calls `beforeCacheAccess` to load and
+ * `afterCacheAccess` to persist. Saving is a read-merge-write under the store's lock, so writers in
+ * other processes are merged with, not overwritten. Pass the session's `lock` so the two nest.
+ */
+export function tokenStoreCachePlugin(store: TokenStore, key: string, lock = new StoreLock(store, key)): ICachePlugin {
+  let loaded: string | undefined;
+  return {
+    async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
+      // Files are replaced atomically, so reading needs no lock.
+      const text = await store.load(key);
+      loaded = text;
+      if (text !== undefined) context.tokenCache.deserialize(text);
+    },
+    async afterCacheAccess(context: TokenCacheContext): Promise<void> {
+      if (!context.cacheHasChanged) return;
+      const mine = context.tokenCache.serialize();
+      await lock.run(async () => {
+        const merged = mergeSerializedCaches(await store.load(key), loaded, mine);
+        await store.save(key, merged);
+        loaded = merged;
+      });
+    },
+  };
+}

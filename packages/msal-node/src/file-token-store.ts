@@ -1,0 +1,142 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, chmodSync, mkdirSync, openSync, promises as fs, unlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TokenStore } from '@graphwire/core';
+import { writeFileAtomic } from './atomic-write.js';
+import { ENCRYPTION_KEY_ENV, open, parseEncryptionKey, seal, type Sealed } from './encryption.js';
+import { storeError } from './errors.js';
+import { FileLock } from './file-lock.js';
+
+export interface FileTokenStoreOptions {
+  /** Where the files go (default `~/.graphwire`). Created with mode 0700 if missing. */
+  directory?: string;
+  /**
+   * AES-256-GCM key for encryption at rest: 32 bytes, raw or base64 / hex text. Defaults to the
+   * `GRAPHWIRE_TOKEN_KEY` environment variable; without either, files are plain JSON (mode 0600).
+   */
+  encryptionKey?: string | Uint8Array;
+  /** Give up waiting for another process's lock after this long (default 30 s). */
+  lockTimeoutMs?: number;
+}
+
+const FORMAT = 'graphwire-token-store/1';
+
+interface Envelope {
+  format: typeof FORMAT;
+  value?: string;
+  sealed?: Sealed;
+}
+
+/**
+ * python-o365's FileSystemTokenBackend, made safe to share: one file per key, written atomically
+ * with mode 0600, guarded by a cross-process lock, optionally encrypted. Files it cannot read are
+ * reported (GraphAuthError naming the path) and never overwritten.
+ */
+export class FileTokenStore implements TokenStore {
+  readonly directory: string;
+  readonly #key: Buffer | undefined;
+  readonly #lock: FileLock;
+
+  constructor(options: FileTokenStoreOptions = {}) {
+    this.directory = path.resolve(options.directory ?? path.join(os.homedir(), '.graphwire'));
+    this.#key = options.encryptionKey !== undefined
+      ? parseEncryptionKey(options.encryptionKey, 'FileTokenStore option `encryptionKey`')
+      : parseEncryptionKey(process.env[ENCRYPTION_KEY_ENV], `environment variable ${ENCRYPTION_KEY_ENV}`);
+    this.#lock = new FileLock(options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs });
+    ensureWritableDirectory(this.directory);
+  }
+
+  /** The file that holds `key`. */
+  pathFor(key: string): string {
+    const safe = key.replace(/[^A-Za-z0-9._-]/g, '_');
+    // Two keys that sanitise alike must not share a file.
+    const suffix = safe === key ? '' : `.${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+    return path.join(this.directory, `${safe}${suffix}.json`);
+  }
+
+  async load(key: string): Promise<string | undefined> {
+    return this.#read(key);
+  }
+
+  async save(key: string, value: string): Promise<void> {
+    // Reading first is what refuses to replace a corrupt file or one sealed with another key.
+    await this.#read(key);
+    const envelope: Envelope = this.#key ? { format: FORMAT, sealed: seal(this.#key, value, key) } : { format: FORMAT, value };
+    const file = this.pathFor(key);
+    try {
+      await writeFileAtomic(file, `${JSON.stringify(envelope, null, 1)}\n`);
+    } catch (error) {
+      throw storeError('token_store_unwritable', `cannot write ${file} (${codeOf(error)}): make ${this.directory} writable or choose another \`directory\``, error);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await fs.rm(this.pathFor(key), { force: true });
+  }
+
+  /** Runs `fn` holding `<file>.lock`, excluding every other process (and caller) using this key. */
+  lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.#lock.run(this.pathFor(key), fn);
+  }
+
+  async #read(key: string): Promise<string | undefined> {
+    const file = this.pathFor(key);
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (error) {
+      if (codeOf(error) === 'ENOENT') return undefined;
+      throw storeError('token_store_unreadable', `cannot read ${file} (${codeOf(error)}): fix its permissions or choose another \`directory\``, error);
+    }
+    const envelope = parseEnvelope(text);
+    if (!envelope) {
+      throw storeError('token_store_corrupt', `${file} is not a graphwire token file (truncated or edited?); it was left untouched: move or delete it, then sign in again`);
+    }
+    if (envelope.value !== undefined) return envelope.value;
+    if (!this.#key) {
+      throw storeError('token_store_encrypted', `${file} is encrypted: pass the key as FileTokenStore option \`encryptionKey\` or in ${ENCRYPTION_KEY_ENV}`);
+    }
+    try {
+      return open(this.#key, envelope.sealed as Sealed, key);
+    } catch (error) {
+      throw storeError('token_store_decrypt_failed', `cannot decrypt ${file}: wrong encryption key (option \`encryptionKey\` or ${ENCRYPTION_KEY_ENV}) or a modified file; use the key it was written with, or delete it and sign in again`, error);
+    }
+  }
+}
+
+function parseEnvelope(text: string): Envelope | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null) return undefined;
+  const e = data as Partial<Envelope>;
+  if (e.format !== FORMAT) return undefined;
+  if (typeof e.value === 'string') return { format: FORMAT, value: e.value };
+  const s = e.sealed;
+  if (s && s.alg === 'A256GCM' && [s.iv, s.tag, s.data].every((v) => typeof v === 'string')) return { format: FORMAT, sealed: s };
+  return undefined;
+}
+
+/** Creates the directory 0700 (umask notwithstanding) and proves it writable now, not at the first token. */
+function ensureWritableDirectory(directory: string): void {
+  const probe = path.join(directory, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    const first = mkdirSync(directory, { recursive: true, mode: 0o700 });
+    if (first !== undefined) {
+      for (let dir = directory; dir.length >= first.length; dir = path.dirname(dir)) chmodSync(dir, 0o700);
+    }
+    // access(W_OK) says yes to root on read-only or immutable directories; creating a file does not lie.
+    closeSync(openSync(probe, 'wx', 0o600));
+    unlinkSync(probe);
+  } catch (error) {
+    throw storeError('token_store_unwritable', `cannot write to the token directory ${directory} (${codeOf(error)}): choose a writable one with FileTokenStore option \`directory\``, error);
+  }
+}
+
+function codeOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+}

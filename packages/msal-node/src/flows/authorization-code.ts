@@ -1,0 +1,60 @@
+import { CryptoProvider, type AuthenticationResult } from '@azure/msal-node';
+import { GraphAuthError } from '@graphwire/core';
+import { configError } from '../errors.js';
+import type { MsalApp } from '../msal-app.js';
+
+/** Everything `requestToken` needs to finish a sign-in; plain JSON, so a web app can keep it in its session store. */
+export interface AuthorizationFlowState {
+  state: string;
+  codeVerifier: string;
+  redirectUri: string;
+  scopes: string[];
+}
+
+export interface AuthorizationUrlRequest {
+  scopes?: string[];
+  redirectUri?: string;
+  /** Your own value to find the user's request again; a random one is used otherwise. */
+  state?: string;
+  loginHint?: string;
+}
+
+export async function authorizationUrl(
+  app: MsalApp, request: AuthorizationUrlRequest, defaults: { scopes: string[]; redirectUri: string | undefined },
+): Promise<{ url: string; flow: AuthorizationFlowState }> {
+  const redirectUri = request.redirectUri ?? defaults.redirectUri;
+  if (!redirectUri) throw configError("flow 'authorization' needs a redirect URI: set the option `redirectUri` or pass it to getAuthorizationUrl()");
+  const crypto = new CryptoProvider();
+  const { verifier, challenge } = await crypto.generatePkceCodes();
+  const state = request.state ?? crypto.createNewGuid();
+  const scopes = request.scopes ?? defaults.scopes;
+  const url = await app.getAuthCodeUrl({
+    scopes, redirectUri, state, codeChallenge: challenge, codeChallengeMethod: 'S256',
+    ...(request.loginHint ? { loginHint: request.loginHint } : {}),
+  });
+  return { url, flow: { state, codeVerifier: verifier, redirectUri, scopes } };
+}
+
+export async function redeemAuthorizationResponse(
+  app: MsalApp, redirectedUrl: string | URL, flow: AuthorizationFlowState,
+): Promise<AuthenticationResult | null> {
+  const url = new URL(redirectedUrl);
+  // form_post and fragment responses reach the app as a body or hash; accept both shapes.
+  const params = new URLSearchParams(url.search || url.hash.slice(1));
+  const error = params.get('error');
+  if (error) {
+    throw new GraphAuthError(`[@graphwire/msal-node] the sign-in was not completed (${error}): send the user to a new getAuthorizationUrl()`, {
+      errorCode: error, interactionRequired: true,
+    });
+  }
+  if (params.get('state') !== flow.state) {
+    throw new GraphAuthError('[@graphwire/msal-node] the redirected URL does not belong to this sign-in (state differs): pass the `flow` returned with its authorization URL', {
+      errorCode: 'state_mismatch',
+    });
+  }
+  const code = params.get('code');
+  if (!code) throw configError('the redirected URL has no `code`: pass the full URL the browser was redirected to');
+  return app.acquireTokenByCode({
+    code, codeVerifier: flow.codeVerifier, redirectUri: flow.redirectUri, scopes: flow.scopes, state: flow.state,
+  });
+}

@@ -1,0 +1,151 @@
+import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
+import { GraphAuthError, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
+import { tokenStoreCachePlugin } from './cache-plugin.js';
+import { defaultGraphScope } from './clouds.js';
+import { configError, toGraphAuthError } from './errors.js';
+import { FileTokenStore } from './file-token-store.js';
+import { credentialsFlow, onBehalfOfFlow } from './flows/app-only.js';
+import {
+  authorizationUrl, redeemAuthorizationResponse, type AuthorizationFlowState, type AuthorizationUrlRequest,
+} from './flows/authorization-code.js';
+import { userSignIn } from './flows/user-sign-in.js';
+import { createMsalApp, isConfidential, type MsalApp } from './msal-app.js';
+import type { MsalNodeFlow, MsalNodeSessionOptions } from './options.js';
+import { createNodeFetch, type FetchLike } from './proxy.js';
+import { resourceScopes } from './scopes.js';
+import { StoreLock } from './store-lock.js';
+
+/** A signed-in user in the token cache. */
+export interface AccountSummary {
+  username: string;
+  name: string | undefined;
+  homeAccountId: string;
+}
+
+const FLOWS: readonly MsalNodeFlow[] = ['credentials', 'authorization', 'device', 'interactive', 'password', 'on-behalf-of'];
+
+/**
+ * The Node session manager: MSAL's flows behind graphwire's `AuthSession`, with MSAL's cache kept
+ * in a TokenStore (a file by default) so a token survives restarts and is shared by processes.
+ */
+export class MsalNodeSession implements AuthSession {
+  readonly flow: MsalNodeFlow;
+  /** A fetch with this session's proxy settings: give it to the Connection so Graph calls go the same way. */
+  readonly fetch: FetchLike;
+  readonly tokenStore: TokenStore;
+  readonly #options: MsalNodeSessionOptions;
+  readonly #app: MsalApp;
+  readonly #cacheKey: string;
+  readonly #lock: StoreLock;
+  readonly #defaultScopes: string[];
+  #homeAccountId: string | undefined;
+
+  constructor(options: MsalNodeSessionOptions) {
+    if (!options?.clientId) throw configError('the option `clientId` is required: the application (client) id of your app registration');
+    const flow = options.flow ?? (isConfidential(options) ? 'credentials' : 'interactive');
+    if (!FLOWS.includes(flow)) throw configError(`option \`flow\` must be one of ${FLOWS.join(', ')}`);
+    this.flow = flow;
+    this.#options = options;
+    this.fetch = createNodeFetch(options.proxy === undefined ? {} : { proxy: options.proxy });
+    this.tokenStore = options.tokenStore ?? new FileTokenStore();
+    this.#cacheKey = options.cacheKey ?? `msal.${options.clientId}`;
+    this.#defaultScopes = options.scopes ?? [defaultGraphScope(options.cloud ?? 'global')];
+    this.#lock = new StoreLock(this.tokenStore, this.#cacheKey);
+    this.#app = createMsalApp(options, tokenStoreCachePlugin(this.tokenStore, this.#cacheKey, this.#lock), this.fetch);
+  }
+
+  async getAccessToken(request: TokenRequest): Promise<AccessToken> {
+    const scopes = resourceScopes(request.scopes.length > 0 ? request.scopes : this.#defaultScopes);
+    try {
+      let result: AuthenticationResult | null;
+      if (this.flow === 'credentials' || this.flow === 'on-behalf-of') {
+        // Under the store's lock so N processes sharing the cache make one request per expiry.
+        result = await this.#locked(() => this.flow === 'credentials'
+          ? credentialsFlow(this.#app, scopes, request)
+          : onBehalfOfFlow(this.#app, this.#options.userAssertion, scopes, request));
+      } else {
+        result = await this.#locked(() => this.#silent(scopes, request));
+        // A person may take minutes: never hold the cross-process lock meanwhile.
+        result ??= await userSignIn(this.#app, this.#options, this.flow, scopes, request);
+        this.#remember(result);
+      }
+      if (!result?.accessToken) {
+        throw new GraphAuthError(`[@graphwire/msal-node] ${this.flow} flow returned no access token: check the scopes ${scopes.join(' ')}`, { errorCode: 'no_access_token' });
+      }
+      return { token: result.accessToken, expiresOn: result.expiresOn?.getTime() ?? Date.now() + 3_600_000 };
+    } catch (error) {
+      throw toGraphAuthError(error, this.flow);
+    }
+  }
+
+  /** Step 1 of the `authorization` flow: where to send the user, and state to keep until they come back. */
+  async getAuthorizationUrl(request: AuthorizationUrlRequest = {}): Promise<{ url: string; flow: AuthorizationFlowState }> {
+    try {
+      return await authorizationUrl(this.#app, request, { scopes: this.#defaultScopes, redirectUri: this.#options.redirectUri });
+    } catch (error) {
+      throw toGraphAuthError(error, 'authorization');
+    }
+  }
+
+  /** Step 2: the URL the user was redirected to, and the `flow` from step 1. Caches and selects the account. */
+  async requestToken(redirectedUrl: string | URL, flow: AuthorizationFlowState): Promise<AccountSummary> {
+    try {
+      const result = await redeemAuthorizationResponse(this.#app, redirectedUrl, flow);
+      this.#remember(result);
+      if (!result?.account) throw new GraphAuthError('[@graphwire/msal-node] the token response named no account: request the `openid` and `profile` scopes', { errorCode: 'no_account' });
+      return summary(result.account);
+    } catch (error) {
+      throw toGraphAuthError(error, 'authorization');
+    }
+  }
+
+  /** Every user signed in to this app in the token cache (all processes' sign-ins included). */
+  async accounts(): Promise<AccountSummary[]> {
+    return (await this.#app.getTokenCache().getAllAccounts()).map(summary);
+  }
+
+  /** Removes one user (default: the current one) from the token cache. */
+  async logout(username?: string): Promise<void> {
+    await this.#locked(async () => {
+      const account = await this.#account(username);
+      if (!account) return;
+      await this.#app.getTokenCache().removeAccount(account);
+      if (account.homeAccountId === this.#homeAccountId) this.#homeAccountId = undefined;
+    });
+  }
+
+  async #silent(scopes: string[], request: TokenRequest): Promise<AuthenticationResult | null> {
+    const account = await this.#account(this.#options.username);
+    if (!account) return null;
+    try {
+      return await this.#app.acquireTokenSilent({
+        account, scopes, forceRefresh: request.forceRefresh ?? false, ...(request.claims ? { claims: request.claims } : {}),
+      });
+    } catch (error) {
+      const e = toGraphAuthError(error, this.flow);
+      if (e.interactionRequired && this.flow !== 'authorization') return null;
+      throw e;
+    }
+  }
+
+  /** Reads the cache afresh (MSAL's plugin reloads the store), so another process's refresh is seen. */
+  async #account(username: string | undefined): Promise<AccountInfo | undefined> {
+    const all = await this.#app.getTokenCache().getAllAccounts();
+    if (username) return all.find((a) => a.username.toLowerCase() === username.toLowerCase());
+    if (this.#homeAccountId) return all.find((a) => a.homeAccountId === this.#homeAccountId);
+    if (all.length <= 1) return all[0];
+    throw configError(`${all.length} accounts are signed in to this token cache: choose one with the option \`username\` (see session.accounts())`);
+  }
+
+  #remember(result: AuthenticationResult | null): void {
+    if (result?.account) this.#homeAccountId = result.account.homeAccountId;
+  }
+
+  #locked<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#lock.run(fn);
+  }
+}
+
+function summary(account: AccountInfo): AccountSummary {
+  return { username: account.username, name: account.name, homeAccountId: account.homeAccountId };
+}

@@ -1,0 +1,73 @@
+import type { INetworkModule, NodeSystemOptions } from '@azure/msal-node';
+import type { TokenStore } from '@graphwire/core';
+import type { Cloud } from './clouds.js';
+
+/** python-o365's `auth_flow_type` names, plus `device`, `interactive` and `on-behalf-of`. */
+export type MsalNodeFlow = 'credentials' | 'authorization' | 'device' | 'interactive' | 'password' | 'on-behalf-of';
+
+export interface ClientCertificate {
+  /** SHA-1 thumbprint, hex (older Azure AD); prefer `thumbprintSha256`. */
+  thumbprint?: string;
+  thumbprintSha256?: string;
+  /** PEM private key. */
+  privateKey: string;
+  /** PEM certificate chain, sent as `x5c` for subject-name/issuer authentication. */
+  x5c?: string;
+}
+
+/** What the device-code flow asks the user to do. */
+export interface DeviceCodeInfo {
+  userCode: string;
+  verificationUri: string;
+  /** Ready-made instruction text from the server. */
+  message: string;
+  expiresIn: number;
+}
+
+export interface MsalNodeSessionOptions {
+  clientId: string;
+  /** Tenant id or domain, or `common` / `organizations` / `consumers` (default `common`). */
+  tenantId?: string;
+  /** Full authority URL; overrides `tenantId` and `cloud` (ADFS, B2C, a test provider). */
+  authority?: string;
+  /** National cloud of the sign-in host (default `global`). */
+  cloud?: Cloud;
+  clientSecret?: string;
+  clientCertificate?: ClientCertificate;
+  /** A signed client assertion (JWT), or a function returning a fresh one per request. */
+  clientAssertion?: string | (() => Promise<string>);
+  /** Default: `credentials` with a client credential, else `interactive`. */
+  flow?: MsalNodeFlow;
+  /** Scopes to sign in with and to use when a request has none (default: Graph's `.default`). */
+  scopes?: string[];
+  /** Redirect URI of the `authorization` flow. */
+  redirectUri?: string;
+  /** Which cached account to use (and, for the `password` flow, who signs in). */
+  username?: string;
+  /** `password` flow only. Deprecated by Microsoft (no MFA); kept for migrations from python-o365. */
+  password?: string;
+  /** `on-behalf-of` flow: the access token your API received from its caller. */
+  userAssertion?: string;
+  /** `device` flow: show the user where to go and what to type (default: the message on stderr). */
+  onDeviceCode?: (info: DeviceCodeInfo) => void;
+  /** `interactive` flow: open this URL in a browser (default: the system browser). */
+  openBrowser?: (url: string) => Promise<void>;
+  /** Where MSAL's cache lives (default: a FileTokenStore in `~/.graphwire`). */
+  tokenStore?: TokenStore;
+  /** Key of the cache in the store (default `msal.<clientId>`). */
+  cacheKey?: string;
+  /** Proxy for token calls (and for `session.fetch`); see `createNodeFetch`. */
+  proxy?: string | URL | false;
+  /** Pass-through MSAL settings for sovereign clouds, ADFS, B2C and tests. */
+  msal?: MsalPassThrough;
+}
+
+export interface MsalPassThrough {
+  knownAuthorities?: string[];
+  authorityMetadata?: string;
+  cloudDiscoveryMetadata?: string;
+  protocolMode?: 'AAD' | 'OIDC';
+  /** Replaces the proxy-aware network client built from `proxy`. */
+  networkClient?: INetworkModule;
+  loggerOptions?: NodeSystemOptions['loggerOptions'];
+}

@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const script = fileURLToPath(new URL('./fixtures/session-child.ts', import.meta.url));
+const tsx = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+export interface Child {
+  process: ChildProcess;
+  /** Resolves with the next JSON line the child prints. */
+  next(): Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+}
+
+/** Runs test/fixtures/session-child.ts in its own Node process (tsx resolves @graphwire/* via tsconfig paths). */
+export function startChild(input: Record<string, unknown>): Child {
+  const child = spawn(process.execPath, [tsx, script], {
+    cwd: root,
+    env: { ...process.env, GRAPHWIRE_CHILD: JSON.stringify(input) },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: ((line: string) => void)[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const waiter = waiters.shift();
+    if (waiter) waiter(line); else lines.push(line);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    process: child,
+    exited,
+    next: () => new Promise((resolve, reject) => {
+      const take = (line: string) => resolve(JSON.parse(line) as Record<string, unknown>);
+      const queued = lines.shift();
+      if (queued !== undefined) return take(queued);
+      waiters.push(take);
+      void exited.then((code) => reject(new Error(`child exited (${code}) before answering: ${stderr.replace(/oidc-provider WARNING[^\n]*\n/g, '').slice(-2000)}`)));
+    }),
+  };
+}

@@ -1,0 +1,8 @@
+// @graphwire/testing — local OpenID provider for MSAL, and a JWKS check for the Graph simulator.
+export { startOidcProvider } from './oidc-provider.js';
+export type { OidcProvider, OidcProviderOptions, OidcProviderStats, MsalAuthorityConfig } from './oidc-provider.js';
+export { jwksTokenValidator } from './jwks-token-validator.js';
+export type { JwksTokenValidatorOptions, TokenValidation } from './jwks-token-validator.js';
+export { signInAs } from './scripted-user.js';
+export type { ScriptedUserOptions } from './scripted-user.js';
+export { TEST_CLIENTS, TEST_USER_PASSWORD, GRAPH_RESOURCE, DEFAULT_API_SCOPES, testUsername } from './test-clients.js';

@@ -1,0 +1,201 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider from 'oidc-provider';
+import { exportJWK, generateKeyPair, type JSONWebKeySet } from 'jose';
+import { msalCompat } from './msal-compat.js';
+import { JWT_BEARER_GRANT, PASSWORD_GRANT, registerExtraGrants } from './extra-grants.js';
+import { DEFAULT_API_SCOPES, GRAPH_RESOURCE, TEST_CLIENTS, testUsername } from './test-clients.js';
+
+export interface OidcProviderOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Lifetime of access tokens in seconds (default 3600). msal-node treats a token as expired 300 s early. */
+  accessTokenTTL?: number;
+  /** API scopes granted besides openid/profile/email/offline_access; unlisted scopes are dropped. */
+  scopes?: readonly string[];
+  /** Origins of single-page apps allowed to call the token endpoint (CORS) and to be redirected to. */
+  spaOrigins?: readonly string[];
+  /** Extra raw oidc-provider client metadata. */
+  clients?: readonly Record<string, unknown>[];
+}
+
+/** What MSAL needs to talk to this provider without HTTPS and without Microsoft's instance discovery. */
+export interface MsalAuthorityConfig {
+  /** An https URL MSAL accepts but never fetches: `authorityMetadata` already holds every endpoint. */
+  authority: string;
+  knownAuthorities: string[];
+  /** The provider's discovery document as JSON text; its endpoints are plain http on loopback. */
+  authorityMetadata: string;
+  protocolMode: 'OIDC';
+}
+
+export interface OidcProviderStats {
+  /** Every HTTP request the provider received. */
+  requests: number;
+  /** Token endpoint calls by grant_type (after the MSAL rewrites), successful or not. */
+  tokenRequests: Record<string, number>;
+  /** Token endpoint calls that returned tokens, by grant_type. */
+  tokensIssued: Record<string, number>;
+}
+
+export interface OidcProvider {
+  /** `http://localhost:PORT`: the `iss` of every token. */
+  readonly issuer: string;
+  readonly port: number;
+  readonly msal: MsalAuthorityConfig;
+  /** Public signing keys, the same as served at `/jwks`. */
+  readonly jwks: JSONWebKeySet;
+  readonly stats: OidcProviderStats;
+  /** Token endpoint calls with this grant_type, e.g. `'refresh_token'`, `'client_credentials'`. */
+  grantCount(grantType: string): number;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a real OpenID provider (panva's oidc-provider) on 127.0.0.1, configured for MSAL. */
+export async function startOidcProvider(options: OidcProviderOptions = {}): Promise<OidcProvider> {
+  const ttl = options.accessTokenTTL ?? 3600;
+  const apiScopes = [...(options.scopes ?? DEFAULT_API_SCOPES)];
+  const spaOrigins = [...(options.spaOrigins ?? [])];
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  // `localhost` rather than 127.0.0.1 because MSAL's loopback redirect is http://localhost:PORT.
+  const issuer = `http://localhost:${port}`;
+
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = `k-${port}`;
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
+  const jwks: JSONWebKeySet = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] };
+
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: TEST_CLIENTS.confidential.clientId,
+        client_secret: TEST_CLIENTS.confidential.clientSecret,
+        grant_types: ['client_credentials', 'authorization_code', 'refresh_token', PASSWORD_GRANT, JWT_BEARER_GRANT],
+        response_types: ['code'],
+        redirect_uris: [TEST_CLIENTS.confidential.redirectUri],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+      {
+        client_id: TEST_CLIENTS.public.clientId,
+        grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'authorization_code', 'refresh_token', PASSWORD_GRANT],
+        response_types: ['code'],
+        // native + loopback: oidc-provider ignores the port, as RFC 8252 asks (MSAL picks a random one).
+        redirect_uris: ['http://localhost', 'http://localhost/', TEST_CLIENTS.public.redirectUri],
+        token_endpoint_auth_method: 'none',
+        application_type: 'native',
+      },
+      ...(options.clients ?? []),
+    ],
+    jwks: { keys: [privateJwk] },
+    async findAccount(_ctx: unknown, sub: string) {
+      return {
+        accountId: sub,
+        async claims() {
+          const email = testUsername(sub);
+          return { sub, name: `User ${sub}`, preferred_username: email, email, email_verified: true };
+        },
+      };
+    },
+    // Profile claims in the id_token: MSAL reads account.username from preferred_username.
+    conformIdTokenClaims: false,
+    claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
+    scopes: ['openid', 'offline_access', 'profile', 'email', ...apiScopes, `${GRAPH_RESOURCE}/.default`],
+    features: {
+      devInteractions: { enabled: true },
+      clientCredentials: { enabled: true },
+      deviceFlow: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      // JWT access tokens for Graph's audience, so a resource server can verify them offline.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => GRAPH_RESOURCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: [`${GRAPH_RESOURCE}/.default`, ...apiScopes].join(' '),
+          audience: GRAPH_RESOURCE,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: ttl,
+        }),
+      },
+    },
+    // MSAL never sends prompt=consent, without which oidc-provider drops offline_access.
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
+    clientBasedCORS: (_ctx: unknown, origin: string, client: { redirectUris: string[] }) =>
+      spaOrigins.includes(origin) || client.redirectUris.some((u) => u.startsWith(origin)),
+    pkce: { required: (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod === 'none' },
+    ttl: {
+      AccessToken: ttl, ClientCredentials: ttl, IdToken: 3600, RefreshToken: 86_400, AuthorizationCode: 60,
+      DeviceCode: 600, Interaction: 600, Session: 86_400, Grant: 86_400,
+    },
+    // MSAL derives the device endpoint as token_endpoint.replace('/token', '/devicecode').
+    routes: {
+      authorization: '/authorize', token: '/token', device_authorization: '/devicecode', code_verification: '/device',
+      userinfo: '/userinfo', jwks: '/jwks', end_session: '/logout', introspection: '/introspect', revocation: '/revoke',
+    },
+    cookies: { keys: [`cookie-key-${port}`] },
+    renderError: async (ctx: { type: string; body: string }, out: unknown) => {
+      ctx.type = 'html';
+      ctx.body = `<pre id="error">${JSON.stringify(out).replace(/</g, '\\u003c')}</pre>`;
+    },
+  });
+
+  const stats: OidcProviderStats = { requests: 0, tokenRequests: {}, tokensIssued: {} };
+  provider.use(msalCompat((grantType, ok) => {
+    stats.tokenRequests[grantType] = (stats.tokenRequests[grantType] ?? 0) + 1;
+    if (ok) stats.tokensIssued[grantType] = (stats.tokensIssued[grantType] ?? 0) + 1;
+  }));
+  registerExtraGrants(provider, jwks, apiScopes);
+  if (process.env.GRAPHWIRE_OIDC_DEBUG) {
+    for (const event of ['server_error', 'grant.error']) {
+      provider.on(event, (_ctx: unknown, error: unknown) => console.error(`[oidc-provider] ${event}`, (error as { error_detail?: string }).error_detail ?? error));
+    }
+  }
+  const callback = provider.callback();
+  server.on('request', (req, res) => {
+    stats.requests += 1;
+    callback(req, res);
+  });
+
+  // oidc-provider derives endpoint URLs from the Host header: ask as `localhost` to match the issuer.
+  const discovery = await getText(port, '/.well-known/openid-configuration', `localhost:${port}`);
+  stats.requests = 0;
+  const host = `localhost:${port}`;
+
+  return {
+    issuer,
+    port,
+    jwks,
+    stats,
+    msal: { authority: `https://${host}/`, knownAuthorities: [host], authorityMetadata: discovery, protocolMode: 'OIDC' },
+    grantCount: (grantType) => stats.tokenRequests[grantType] ?? 0,
+    resetStats() {
+      stats.requests = 0;
+      stats.tokenRequests = {};
+      stats.tokensIssued = {};
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function getText(port: number, path: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    }).on('error', reject);
+  });
+}
