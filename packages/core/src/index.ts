@@ -25,7 +25,7 @@ export type { RetryOptions } from './retry-policy.js';
 export { parseRetryAfter, backoffDelay } from './retry-timing.js';
 
 // National clouds, logging
-export { CLOUD_HOSTS, cloudEndpoint } from './clouds.js';
+export { CLOUD_HOSTS, authorityFor, cloudEndpoint } from './clouds.js';
 export type { ApiVersion, CloudEndpoint, CloudName } from './clouds.js';
 export type { Logger } from './logger.js';
 export { VERSION } from './version.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Connection, StaticTokenSession, VERSION } from '@graphwire/core';
+import { Connection, StaticTokenSession, VERSION, authorityFor, cloudEndpoint } from '@graphwire/core';
 import { resolveOptions } from '../src/options.js';
 import pkg from '../package.json' with { type: 'json' };
 
@@ -28,6 +28,13 @@ describe('Connection options', () => {
     expect(o.scopes).toEqual([scope]);
     expect([...o.allowedHosts]).toEqual([host]);
     expect(new Connection({ cloud, apiVersion: 'beta' }).baseUrl).toBe(base.replace('v1.0', 'beta'));
+  });
+
+  it('names the sign-in host of each cloud for MSAL authorities', () => {
+    expect(authorityFor('global', 'common')).toBe('https://login.microsoftonline.com/common');
+    expect(authorityFor('usgov', 't')).toBe('https://login.microsoftonline.us/t');
+    expect(cloudEndpoint('dod').loginHost).toBe('login.microsoftonline.us');
+    expect(cloudEndpoint('china').loginHost).toBe('login.chinacloudapi.cn');
   });
 
   it('lets baseUrl override cloud and apiVersion, allowing its host', () => {

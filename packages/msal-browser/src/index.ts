@@ -5,5 +5,5 @@ export type { Interaction, MsalBrowserSessionOptions, MsalPassThrough } from './
 export { IndexedDbTokenStore } from './indexeddb-token-store.js';
 export type { IndexedDbTokenStoreOptions } from './indexeddb-token-store.js';
 export { RedirectInProgressError, isRedirectInProgressError } from './errors.js';
-export type { Cloud } from './clouds.js';
+export type { CloudName as Cloud } from '@graphwire/core';
 export type { AccountInfo } from '@azure/msal-browser';

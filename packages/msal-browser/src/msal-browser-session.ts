@@ -1,7 +1,7 @@
 import { PublicClientApplication } from '@azure/msal-browser';
 import type { AccountInfo, AuthenticationResult, IPublicClientApplication } from '@azure/msal-browser';
 import { GraphAuthError, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
-import { defaultScopesFor } from './clouds.js';
+import { cloudEndpoint } from '@graphwire/core';
 import { PREFIX, RedirectInProgressError, needsInteraction, toGraphAuthError } from './errors.js';
 import { IndexedDbTokenStore } from './indexeddb-token-store.js';
 import { RedirectNavigation } from './redirect-navigation.js';
@@ -42,7 +42,7 @@ export class MsalBrowserSession implements AuthSession {
     if (!options.msalInstance && !options.clientId) throw new TypeError(`${PREFIX} clientId is required unless msalInstance is given`);
     this.#options = options;
     this.#store = options.tokenStore ?? new IndexedDbTokenStore();
-    this.#scopes = options.scopes ?? defaultScopesFor(options.cloud ?? 'global');
+    this.#scopes = options.scopes ?? [cloudEndpoint(options.cloud ?? 'global').defaultScope];
     this.#margin = options.refreshMarginMs ?? 300_000;
   }
 

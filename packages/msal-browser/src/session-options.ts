@@ -1,6 +1,6 @@
 import type { BrowserAuthOptions, Configuration, IPublicClientApplication } from '@azure/msal-browser';
 import type { TokenStore } from '@graphwire/core';
-import { authorityFor, type Cloud } from './clouds.js';
+import { authorityFor, type CloudName as Cloud } from '@graphwire/core';
 import { PREFIX } from './errors.js';
 
 export type Interaction = 'redirect' | 'popup';

@@ -3,7 +3,7 @@ export { MsalNodeSession } from './msal-node-session.js';
 export type { AccountSummary } from './msal-node-session.js';
 export type { MsalNodeSessionOptions, MsalNodeFlow, MsalPassThrough, ClientCertificate, DeviceCodeInfo } from './options.js';
 export type { AuthorizationFlowState, AuthorizationUrlRequest } from './flows/authorization-code.js';
-export type { Cloud } from './clouds.js';
+export type { CloudName as Cloud } from '@graphwire/core';
 export { FileTokenStore } from './file-token-store.js';
 export type { FileTokenStoreOptions } from './file-token-store.js';
 export { ENCRYPTION_KEY_ENV } from './encryption.js';

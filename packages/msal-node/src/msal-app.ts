@@ -1,5 +1,5 @@
 import { ConfidentialClientApplication, PublicClientApplication, type Configuration, type ICachePlugin } from '@azure/msal-node';
-import { authorityFor } from './clouds.js';
+import { authorityFor } from '@graphwire/core';
 import { configError } from './errors.js';
 import { FetchNetworkClient } from './fetch-network-client.js';
 import type { MsalNodeSessionOptions } from './options.js';

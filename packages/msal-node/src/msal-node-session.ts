@@ -1,7 +1,7 @@
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
 import { GraphAuthError, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
 import { tokenStoreCachePlugin } from './cache-plugin.js';
-import { defaultGraphScope } from './clouds.js';
+import { cloudEndpoint } from '@graphwire/core';
 import { configError, toGraphAuthError } from './errors.js';
 import { FileTokenStore } from './file-token-store.js';
 import { credentialsFlow, onBehalfOfFlow } from './flows/app-only.js';
@@ -49,7 +49,7 @@ export class MsalNodeSession implements AuthSession {
     this.fetch = createNodeFetch(options.proxy === undefined ? {} : { proxy: options.proxy });
     this.tokenStore = options.tokenStore ?? new FileTokenStore();
     this.#cacheKey = options.cacheKey ?? `msal.${options.clientId}`;
-    this.#defaultScopes = options.scopes ?? [defaultGraphScope(options.cloud ?? 'global')];
+    this.#defaultScopes = options.scopes ?? [cloudEndpoint(options.cloud ?? 'global').defaultScope];
     this.#lock = new StoreLock(this.tokenStore, this.#cacheKey);
     this.#app = createMsalApp(options, tokenStoreCachePlugin(this.tokenStore, this.#cacheKey, this.#lock), this.fetch);
   }

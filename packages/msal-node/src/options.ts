@@ -1,6 +1,6 @@
 import type { INetworkModule, NodeSystemOptions } from '@azure/msal-node';
 import type { TokenStore } from '@graphwire/core';
-import type { Cloud } from './clouds.js';
+import type { CloudName as Cloud } from '@graphwire/core';
 
 /** python-o365's `auth_flow_type` names, plus `device`, `interactive` and `on-behalf-of`. */
 export type MsalNodeFlow = 'credentials' | 'authorization' | 'device' | 'interactive' | 'password' | 'on-behalf-of';
