@@ -1,7 +1,6 @@
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
-import { GraphAuthError, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
+import { GraphAuthError, cloudEndpoint, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
 import { tokenStoreCachePlugin } from './cache-plugin.js';
-import { cloudEndpoint } from '@graphwire/core';
 import { configError, toGraphAuthError } from './errors.js';
 import { FileTokenStore } from './file-token-store.js';
 import { credentialsFlow, onBehalfOfFlow } from './flows/app-only.js';
