@@ -157,19 +157,13 @@ export class Executor {
     }
     const outer = request.signal;
     outer.throwIfAborted();
+    if (timeout === false) return this.#fetchParts(request, headers, outer);
     const controller = new AbortController();
     const onAbort = () => controller.abort(outer.reason);
     outer.addEventListener('abort', onAbort, { once: true });
-    const timer = timeout === false ? undefined : setTimeout(() => controller.abort(TIMED_OUT), timeout);
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
     try {
-      const { signal } = controller;
-      // Body-less requests are re-issued from their parts: cheaper than fetch(Request) and just as faithful.
-      return request.body
-        ? await this.#options.fetch(request, { headers, signal })
-        : await this.#options.fetch(request.url, {
-            method: request.method, headers, signal, redirect: request.redirect, credentials: request.credentials,
-            cache: request.cache, mode: request.mode, referrerPolicy: request.referrerPolicy, keepalive: request.keepalive,
-          });
+      return await this.#fetchParts(request, headers, controller.signal);
     } catch (error) {
       if (controller.signal.reason === TIMED_OUT) throw new TimeoutError(request);
       throw error;
@@ -177,6 +171,15 @@ export class Executor {
       clearTimeout(timer);
       outer.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Body-less requests are re-issued from their parts: cheaper than fetch(Request) and just as faithful. */
+  #fetchParts(request: Request, headers: Headers, signal: AbortSignal): Promise<Response> {
+    if (request.body) return this.#options.fetch(request, { headers, signal });
+    return this.#options.fetch(request.url, {
+      method: request.method, headers, signal, redirect: request.redirect, credentials: request.credentials,
+      cache: request.cache, mode: request.mode, referrerPolicy: request.referrerPolicy, keepalive: request.keepalive,
+    });
   }
 
   #shouldRetry(error: Error): boolean | undefined {
