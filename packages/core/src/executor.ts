@@ -126,9 +126,10 @@ export class Executor {
       if (this.#debug) this.#log(request, `${errorLabel(error)} (attempt ${attempt}, waited ${waited} ms)`);
       throw error;
     } finally {
-      this.#scheduler.release();
+      this.#scheduler.release(call.host);
     }
     const { status } = response;
+    if (status !== 429) this.#scheduler.answered(call.host);
     if (status < 400) {
       if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms)`);
       return response;
@@ -137,7 +138,7 @@ export class Executor {
     const retryAfterHeader = response.headers.get('retry-after');
     const retryAfter = policy.afterStatusCodes.has(status) ? parseRetryAfter(retryAfterHeader) : undefined;
     // A throttled host is paused for everyone on this connection, not just for this request.
-    if (status === 429) this.#scheduler.pause(call.host, Math.min(policy.maxRetryAfter, retryAfter ?? backoffDelay(attempt, policy)));
+    if (status === 429) this.#scheduler.throttled(call.host, Math.min(policy.maxRetryAfter, retryAfter ?? backoffDelay(attempt, policy)));
     if (attempt > policy.limit || !isRetryableStatus(request.method, status, retryAfterHeader !== null, policy)) {
       if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms)`);
       return response;

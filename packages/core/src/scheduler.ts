@@ -1,6 +1,8 @@
 // Connection-wide admission of request attempts: python-o365's `requests_delay` (spacing between
-// starts), a concurrency cap, and a per-host pause after a 429 so a throttled app stops hammering.
+// starts), a concurrency cap, and per-host throttling state after a 429 (host-gate.ts).
 import { sleep } from './abortable-sleep.js';
+import { HostGate } from './host-gate.js';
+import { SlotQueue } from './slot-queue.js';
 
 export interface SchedulerOptions {
   requestsDelay: number;
@@ -8,41 +10,41 @@ export interface SchedulerOptions {
   now?: () => number;
 }
 
-interface Waiter {
-  resolve: () => void;
-  reject: (reason: unknown) => void;
-}
-
 export class Scheduler {
   readonly #delay: number;
-  readonly #max: number;
   readonly #now: () => number;
-  readonly #pausedUntil = new Map<string, number>();
-  readonly #queue: Waiter[] = [];
-  #active = 0;
+  readonly #slots: SlotQueue;
+  readonly #gates = new Map<string, HostGate>();
   #nextStart = 0;
   #closed: Error | undefined;
 
   constructor(options: SchedulerOptions) {
     this.#delay = options.requestsDelay;
-    this.#max = options.maxConcurrency;
+    this.#slots = new SlotQueue(options.maxConcurrency);
     this.#now = options.now ?? Date.now;
   }
 
-  /** Holds new attempts to `host` for `ms`; a longer pause already in force wins. */
-  pause(host: string, ms: number): void {
-    const until = this.#now() + ms;
-    if (until > (this.#pausedUntil.get(host) ?? 0)) this.#pausedUntil.set(host, until);
+  /** A 429 from `host`: hold new attempts for `ms` and narrow its concurrency. */
+  throttled(host: string, ms: number): void {
+    const now = this.#now();
+    this.#gate(host).throttled(now + ms, now);
+  }
+
+  /** Any other response from `host`: widen its concurrency again. */
+  answered(host: string): void {
+    this.#gates.get(host)?.succeeded();
   }
 
   /** Milliseconds left in the host's pause (0 when not paused). */
   pausedFor(host: string): number {
-    const until = this.#pausedUntil.get(host);
-    if (until === undefined) return 0;
-    const left = until - this.#now();
-    if (left > 0) return left;
-    this.#pausedUntil.delete(host);
-    return 0;
+    const gate = this.#gates.get(host);
+    return gate ? Math.max(0, gate.pausedUntil - this.#now()) : 0;
+  }
+
+  /** Requests to `host` in flight now, and how many it may have (Infinity when not narrowed). */
+  hostWindow(host: string): { active: number; limit: number } {
+    const { active, limit } = this.#gate(host).slots;
+    return { active, limit };
   }
 
   /**
@@ -51,64 +53,65 @@ export class Scheduler {
    */
   admit(host: string, signal: AbortSignal): Promise<void> | undefined {
     if (this.#closed) return Promise.reject(this.#closed);
-    if (this.#delay === 0 && this.#active < this.#max && this.#queue.length === 0 && this.pausedFor(host) === 0) {
-      this.#active++;
+    const gate = this.#gate(host);
+    if (this.#delay === 0 && gate.open(this.#now()) && this.#slots.tryTake()) {
+      gate.slots.tryTake(); // always succeeds while the gate is open (unlimited, nobody queued)
       return undefined;
     }
-    return this.#admitLater(host, signal);
+    return this.#admitLater(gate, signal);
   }
 
-  release(): void {
-    const next = this.#queue.shift();
-    if (next) next.resolve();
-    else this.#active--;
+  release(host: string): void {
+    this.#gate(host).slots.release();
+    this.#slots.release();
   }
 
   /** Rejects every waiting attempt; in-flight attempts finish. */
   close(reason: Error): void {
     this.#closed = reason;
-    for (const waiter of this.#queue.splice(0)) waiter.reject(reason);
+    this.#slots.close(reason);
+    for (const gate of this.#gates.values()) gate.slots.close(reason);
   }
 
-  async #admitLater(host: string, signal: AbortSignal): Promise<void> {
+  #gate(host: string): HostGate {
+    let gate = this.#gates.get(host);
+    if (!gate) {
+      this.#gates.set(host, (gate = new HostGate()));
+      if (this.#closed) gate.slots.close(this.#closed);
+    }
+    return gate;
+  }
+
+  async #admitLater(gate: HostGate, signal: AbortSignal): Promise<void> {
+    await this.#pause(gate, signal);
+    await gate.slots.take(signal);
+    try {
+      await this.#slots.take(signal);
+    } catch (error) {
+      gate.slots.release();
+      throw error;
+    }
+    try {
+      // A 429 may have arrived while this attempt queued for its slots: wait it out holding them.
+      await this.#pause(gate, signal);
+      await this.#space(signal);
+    } catch (error) {
+      gate.slots.release();
+      this.#slots.release();
+      throw error;
+    }
+  }
+
+  async #pause(gate: HostGate, signal: AbortSignal): Promise<void> {
     // The pause may be extended by another 429 while we wait, hence the loop.
-    for (let wait = this.pausedFor(host); wait > 0; wait = this.pausedFor(host)) await sleep(wait, signal);
-    if (this.#active < this.#max && this.#queue.length === 0) this.#active++;
-    else await this.#enqueue(signal); // release() hands its slot straight over
+    for (let wait = gate.pausedUntil - this.#now(); wait > 0; wait = gate.pausedUntil - this.#now()) await sleep(wait, signal);
+  }
+
+  async #space(signal: AbortSignal): Promise<void> {
     if (this.#delay === 0) return;
     const now = this.#now();
     const start = Math.max(now, this.#nextStart);
     this.#nextStart = start + this.#delay;
-    if (start > now) {
-      try {
-        await sleep(start - now, signal);
-      } catch (error) {
-        this.release();
-        throw error;
-      }
-    }
-  }
-
-  #enqueue(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = () => {
-        const index = this.#queue.indexOf(waiter);
-        if (index >= 0) this.#queue.splice(index, 1);
-        reject(signal.reason);
-      };
-      const waiter: Waiter = {
-        resolve: () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        reject,
-      };
-      this.#queue.push(waiter);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    if (start > now) await sleep(start - now, signal);
   }
 }

@@ -40,6 +40,21 @@ describe('pacing and throttling', () => {
     expect(Math.min(...served.map((r) => r.time)) - started).toBeGreaterThanOrEqual(800);
   });
 
+  it('lets requests queued during the pause out gradually, so they do not draw a second round of 429s', async () => {
+    const graph = await simulator({ throttle: { limit: 20, windowMs: 1000, retryAfterSeconds: 1 } });
+    const con = connect(graph);
+    const stream: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 60; i++) {
+      stream.push(con.get('me').json());
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await Promise.all(stream);
+    // The budget allows 20 per second, so 60 requests need three windows. Released all at once
+    // after each pause, the queue drew about 40 429s; released through the narrowed window, a few.
+    expect(graph.stats.log.filter((r) => r.status === 200)).toHaveLength(60);
+    expect(graph.stats.throttled).toBeLessThanOrEqual(15);
+  });
+
   it('does not pause other hosts', async () => {
     const graph = await simulator();
     const other = await simulator({ requireAuth: false });

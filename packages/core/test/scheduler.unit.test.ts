@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { QUIET_MS } from '../src/host-gate.js';
 import { Scheduler } from '../src/scheduler.js';
 
 const signal = () => new AbortController().signal;
@@ -9,7 +10,7 @@ async function run(scheduler: Scheduler, host: string, work: () => Promise<void>
   try {
     await work();
   } finally {
-    scheduler.release();
+    scheduler.release(host);
   }
 }
 
@@ -47,8 +48,8 @@ describe('Scheduler', () => {
 
   it('holds a paused host and lets others through', async () => {
     const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY });
-    scheduler.pause('throttled', 150);
-    scheduler.pause('throttled', 50); // a shorter pause never cuts a longer one
+    scheduler.throttled('throttled', 150);
+    scheduler.throttled('throttled', 50); // a shorter pause never cuts a longer one
     const t0 = performance.now();
     let other = 0;
     await run(scheduler, 'other', async () => void (other = performance.now() - t0));
@@ -67,10 +68,11 @@ describe('Scheduler', () => {
     const next = scheduler.admit('h', signal());
     controller.abort(new Error('gave up'));
     await expect(waiting).rejects.toThrow('gave up');
-    scheduler.release();
+    scheduler.release('h');
     await expect(next).resolves.toBeUndefined();
-    scheduler.release();
+    scheduler.release('h');
     expect(scheduler.admit('h', signal())).toBeUndefined();
+    expect(scheduler.hostWindow('h').active).toBe(1);
   });
 
   it('rejects waiters on close', async () => {
@@ -80,5 +82,51 @@ describe('Scheduler', () => {
     scheduler.close(new Error('closed'));
     await expect(waiting).rejects.toThrow('closed');
     await expect(scheduler.admit('h', signal())).rejects.toThrow('closed');
+  });
+
+  it('after a 429 narrows the host to half of what was in flight, then widens additively', async () => {
+    let now = 1000;
+    const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY, now: () => now });
+    for (let i = 0; i < 10; i++) expect(scheduler.admit('h', signal())).toBeUndefined();
+    // The first 429 arrives; its attempt has released its slot (9 still in flight).
+    scheduler.release('h');
+    scheduler.throttled('h', 500);
+    expect(scheduler.hostWindow('h')).toEqual({ active: 9, limit: 5 });
+    // More 429s from the same burst do not narrow it again.
+    for (let i = 0; i < 4; i++) {
+      scheduler.release('h');
+      scheduler.throttled('h', 500);
+    }
+    expect(scheduler.hostWindow('h')).toEqual({ active: 5, limit: 5 });
+    now += 600; // the pause is over
+    let admitted = 0;
+    const queued = Array.from({ length: 3 }, () => scheduler.admit('h', signal()));
+    for (const p of queued) void p!.then(() => admitted++);
+    for (let i = 0; i < 5; i++) {
+      scheduler.release('h');
+      scheduler.answered('h'); // five answers: the window grows by one (5 + 5 x 1/5 ≈ 6)
+    }
+    await new Promise((r) => setTimeout(r, 0));
+    expect(admitted).toBe(3);
+    expect(scheduler.hostWindow('h')).toEqual({ active: 3, limit: 5 });
+    scheduler.answered('h');
+    expect(scheduler.hostWindow('h').limit).toBe(6);
+    // A new episode halves what is in flight now.
+    scheduler.release('h');
+    scheduler.throttled('h', 100);
+    expect(scheduler.hostWindow('h')).toEqual({ active: 2, limit: 1 });
+    // After a quiet period the host is unlimited again and takes the fast path.
+    now += 100 + QUIET_MS + 1;
+    expect(scheduler.admit('h', signal())).toBeUndefined();
+    expect(scheduler.hostWindow('h').limit).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('leaves other hosts alone', () => {
+    const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY });
+    scheduler.admit('a', signal());
+    scheduler.release('a');
+    scheduler.throttled('a', 10_000);
+    expect(scheduler.admit('b', signal())).toBeUndefined();
+    expect(scheduler.admit('a', signal())).toBeInstanceOf(Promise);
   });
 });

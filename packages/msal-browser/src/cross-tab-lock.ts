@@ -23,7 +23,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Fallback where Web Locks are missing: a lease written in one IndexedDB transaction. A tab that
- * dies while holding it blocks others for at most `leaseMs`, which is why a lease is time-bound.
+ * dies while holding it blocks others for at most `leaseMs`, which is why a lease is time-bound;
+ * a live holder renews it every third of `leaseMs` (a heartbeat), so work that outlasts the lease
+ * (a sign-in the user takes minutes over) still keeps every other tab waiting.
  */
 export function leaseLock(backend: KeyValueBackend, leaseMs: number): LockRunner {
   return async <T>(name: string, fn: () => Promise<T>) => {
@@ -39,10 +41,31 @@ export function leaseLock(backend: KeyValueBackend, leaseMs: number): LockRunner
       if (acquired) break;
       await sleep(20 + Math.random() * 30);
     }
+    const heartbeat = startHeartbeat(backend, key, owner, leaseMs);
     try {
       return await fn();
     } finally {
-      await backend.update(key, (old) => (isLease(old) && old.owner === owner ? { owner: '', until: 0 } : old));
+      await heartbeat.stop();
+      // A failed release is harmless: the lease runs out by itself.
+      await backend.update(key, (old) => (isLease(old) && old.owner === owner ? { owner: '', until: 0 } : old)).catch(() => undefined);
     }
+  };
+}
+
+/** Extends the lease while its holder works; a failed renewal is retried at the next beat. */
+function startHeartbeat(backend: KeyValueBackend, key: string, owner: string, leaseMs: number): { stop(): Promise<void> } {
+  let renewing: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing.then(() =>
+      backend
+        .update(key, (old) => (isLease(old) && old.owner === owner ? { owner, until: Date.now() + leaseMs } : old))
+        .catch(() => undefined),
+    );
+  }, Math.max(1, Math.floor(leaseMs / 3)));
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return renewing;
+    },
   };
 }

@@ -63,8 +63,21 @@ export class IndexedDbTokenStore implements TokenStore {
   }
 
   async lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const { lock } = await this.#open();
-    return lock(`graphwire:${this.#databaseName}/${this.#storeName}:${key}`, fn);
+    const name = `graphwire:${this.#databaseName}/${this.#storeName}:${key}`;
+    const current = this.#open();
+    const opened = await current;
+    let entered = false;
+    try {
+      return await opened.lock(name, () => {
+        entered = true;
+        return fn();
+      });
+    } catch (error) {
+      // Only a failure of the lease itself (IndexedDB refusing the write) demotes; fn's own errors are the caller's.
+      if (entered || !opened.backend.persistent) throw error;
+      this.#demote(error, current);
+      return (await this.#open()).lock(name, fn);
+    }
   }
 
   #open(): Promise<Opened> {
@@ -83,8 +96,8 @@ export class IndexedDbTokenStore implements TokenStore {
     return { backend, cipher, lock };
   }
 
-  // A failing IndexedDB (quota exceeded, database deleted under us) demotes the store to memory
-  // for the rest of the page's life, and the operation is retried there once.
+  // A failing IndexedDB (quota exceeded, database closed or deleted under us) demotes the store
+  // to memory for the rest of the page's life, and the operation is retried there once.
   async #run<T>(operation: (opened: Opened) => Promise<T>): Promise<T> {
     const current = this.#open();
     const opened = await current;
@@ -92,10 +105,15 @@ export class IndexedDbTokenStore implements TokenStore {
       return await operation(opened);
     } catch (error) {
       if (!opened.backend.persistent) throw error;
-      this.#warn(`IndexedDB failed (${error instanceof Error ? error.name : 'unknown error'})`);
-      if (this.#opened === current) this.#opened = this.#prepare(memoryBackend());
+      this.#demote(error, current);
       return operation(await this.#open());
     }
+  }
+
+  /** Concurrent failures of one backend demote it once (and warn once). */
+  #demote(error: unknown, failed: Promise<Opened>): void {
+    this.#warn(`IndexedDB failed (${error instanceof Error ? error.name : 'unknown error'})`);
+    if (this.#opened === failed) this.#opened = this.#prepare(memoryBackend());
   }
 
   #warn(reason: string): void {

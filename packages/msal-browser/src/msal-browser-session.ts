@@ -88,7 +88,12 @@ export class MsalBrowserSession implements AuthSession {
     if (account) await this.#store.delete(accountKey(this.#clientId, account.homeAccountId));
     const request = account ? { account } : {};
     if (options.localOnly) return this.msal.clearCache(request);
-    if ((options.interaction ?? this.#interaction) === 'popup') return this.msal.logoutPopup(request);
+    if ((options.interaction ?? this.#interaction) === 'popup') {
+      // The popup must end on the redirect bridge, which reports back and closes it (MSAL waits
+      // for that report); the app page itself stays where it is.
+      const bridge = this.msal.getConfiguration().auth.redirectUri;
+      return this.msal.logoutPopup({ ...request, ...(bridge ? { postLogoutRedirectUri: bridge } : {}) });
+    }
     await this.#navigation.run(() => this.msal.logoutRedirect(request));
   }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { TokenStore } from '@graphwire/core';
 import { writeFileAtomic } from './atomic-write.js';
 import { ENCRYPTION_KEY_ENV, open, parseEncryptionKey, seal, type Sealed } from './encryption.js';
-import { storeError } from './errors.js';
+import { configError, storeError } from './errors.js';
 import { FileLock } from './file-lock.js';
 
 export interface FileTokenStoreOptions {
@@ -18,9 +18,16 @@ export interface FileTokenStoreOptions {
   encryptionKey?: string | Uint8Array;
   /** Give up waiting for another process's lock after this long (default 30 s). */
   lockTimeoutMs?: number;
+  /**
+   * A lock not refreshed for this long is stale: its holder died, and the next process takes it
+   * over (default 10 s, at least 2 s). The holder refreshes it every `lockStaleMs / 2`.
+   */
+  lockStaleMs?: number;
 }
 
 const FORMAT = 'graphwire-token-store/1';
+// proper-lockfile's floor: below it, it silently uses 2 s anyway.
+const MIN_STALE_MS = 2000;
 
 interface Envelope {
   format: typeof FORMAT;
@@ -43,7 +50,13 @@ export class FileTokenStore implements TokenStore {
     this.#key = options.encryptionKey !== undefined
       ? parseEncryptionKey(options.encryptionKey, 'FileTokenStore option `encryptionKey`')
       : parseEncryptionKey(process.env[ENCRYPTION_KEY_ENV], `environment variable ${ENCRYPTION_KEY_ENV}`);
-    this.#lock = new FileLock(options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs });
+    if (options.lockStaleMs !== undefined && !(options.lockStaleMs >= MIN_STALE_MS)) {
+      throw configError(`FileTokenStore option \`lockStaleMs\` must be at least ${MIN_STALE_MS} ms (the lock is refreshed every lockStaleMs / 2)`);
+    }
+    this.#lock = new FileLock({
+      ...(options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs }),
+      ...(options.lockStaleMs === undefined ? {} : { staleMs: options.lockStaleMs }),
+    });
     ensureWritableDirectory(this.directory);
   }
 

@@ -1,7 +1,7 @@
 // @graphwire/msal-node — table of contents.
 export { MsalNodeSession } from './msal-node-session.js';
 export type { AccountSummary } from './msal-node-session.js';
-export type { MsalNodeSessionOptions, MsalNodeFlow, MsalPassThrough, ClientCertificate, DeviceCodeInfo } from './options.js';
+export type { MsalNodeSessionOptions, MsalNodeFlow, MsalPassThrough, ClientCertificate, ClientAssertionContext, DeviceCodeInfo } from './options.js';
 export type { AuthorizationFlowState, AuthorizationUrlRequest } from './flows/authorization-code.js';
 export type { CloudName as Cloud } from '@graphwire/core';
 export { FileTokenStore } from './file-token-store.js';

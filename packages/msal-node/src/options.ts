@@ -15,6 +15,13 @@ export interface ClientCertificate {
   x5c?: string;
 }
 
+/** What MSAL passes to a `clientAssertion` function: sign the assertion for this audience. */
+export interface ClientAssertionContext {
+  clientId: string;
+  /** The token endpoint, the `aud` the assertion must carry. */
+  tokenEndpoint: string;
+}
+
 /** What the device-code flow asks the user to do. */
 export interface DeviceCodeInfo {
   userCode: string;
@@ -34,8 +41,11 @@ export interface MsalNodeSessionOptions {
   cloud?: Cloud;
   clientSecret?: string;
   clientCertificate?: ClientCertificate;
-  /** A signed client assertion (JWT), or a function returning a fresh one per request. */
-  clientAssertion?: string | (() => Promise<string>);
+  /**
+   * A signed client assertion (JWT), or a function MSAL calls before each token request for a fresh
+   * one (a fixed string is sent as it is, until it expires; servers may refuse a reused `jti`).
+   */
+  clientAssertion?: string | ((context: ClientAssertionContext) => Promise<string>);
   /** Default: `credentials` with a client credential, else `interactive`. */
   flow?: MsalNodeFlow;
   /** Scopes to sign in with and to use when a request has none (default: Graph's `.default`). */

@@ -3,7 +3,6 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const script = fileURLToPath(new URL('./fixtures/session-child.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
 export interface Child {
@@ -13,11 +12,21 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-/** Runs test/fixtures/session-child.ts in its own Node process (tsx resolves @graphwire/* via tsconfig paths). */
-export function startChild(input: Record<string, unknown>): Child {
+export interface ChildOptions {
+  /** A file in test/fixtures (default `session-child.ts`). */
+  fixture?: string;
+  /** Variables set (or, when undefined, removed) on top of this process's environment. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Runs a test/fixtures script in its own Node process (tsx resolves @graphwire/* via tsconfig paths). */
+export function startChild(input: Record<string, unknown>, options: ChildOptions = {}): Child {
+  const script = fileURLToPath(new URL(`./fixtures/${options.fixture ?? 'session-child.ts'}`, import.meta.url));
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env, GRAPHWIRE_CHILD: JSON.stringify(input) };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   const child = spawn(process.execPath, [tsx, script], {
     cwd: root,
-    env: { ...process.env, GRAPHWIRE_CHILD: JSON.stringify(input) },
+    env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

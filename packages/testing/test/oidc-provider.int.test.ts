@@ -1,3 +1,4 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair } from 'jose';
 import {
@@ -76,6 +77,29 @@ describe('startOidcProvider', () => {
     const code = landed.searchParams.get('code') ?? '';
     const r = await token(p, { grant_type: 'authorization_code', code, redirect_uri: confidential.redirectUri });
     expect(await jwksTokenValidator(p)(r.body.access_token ?? '')).toEqual({ valid: true, subject: 'erin' });
+  });
+
+  it('registers a private_key_jwt client with a valid self-signed certificate', async () => {
+    const c = p.certificate;
+    const x509 = new X509Certificate(c.certificate);
+    expect(x509.verify(x509.publicKey)).toBe(true);
+    expect(x509.checkPrivateKey(createPrivateKey(c.privateKey))).toBe(true);
+    expect(x509.fingerprint256.replace(/:/g, '')).toBe(c.thumbprintSha256);
+    expect(x509.fingerprint.replace(/:/g, '')).toBe(c.thumbprint);
+    const assertion = (header: Record<string, string>) => new SignJWT({}).setProtectedHeader({ alg: 'RS256', ...header })
+      .setIssuer(c.clientId).setSubject(c.clientId).setAudience(`${p.issuer}/token`).setJti(crypto.randomUUID()).setExpirationTime('1m')
+      .sign(createPrivateKey(c.privateKey));
+    const post = async (header: Record<string, string>) => (await fetch(`${p.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default', client_id: c.clientId,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await assertion(header),
+      }),
+    })).json() as Record<string, string>;
+    const ok = await post({ x5t: Buffer.from(c.thumbprint, 'hex').toString('base64url') });
+    expect(await jwksTokenValidator(p)(ok.access_token ?? '')).toEqual({ valid: true, subject: c.clientId });
+    expect((await post({})).error).toBe('invalid_client'); // the header must name the certificate, as with Azure AD
   });
 
   it('serves MSAL-ready authority settings whose endpoints are local http', () => {

@@ -1,6 +1,6 @@
 // The app under test, bundled by esbuild: a session and a Connection exactly as an SPA builds them,
 // plus hooks (window.app) for Playwright to drive and observe them.
-import { EventType } from '@azure/msal-browser';
+import { EventType, PublicClientApplication } from '@azure/msal-browser';
 import { createStore, get } from 'idb-keyval';
 import { Connection, isGraphAuthError } from '@graphwire/core';
 import { IndexedDbTokenStore, MsalBrowserSession, isRedirectInProgressError } from '@graphwire/msal-browser';
@@ -21,7 +21,21 @@ const describe = (e: unknown): ErrorInfo => ({
 
 const databaseName = cfg.databaseName ?? 'graphwire';
 const warnings: string[] = [];
-const tokenStore = new IndexedDbTokenStore({ databaseName, encrypt: cfg.encrypt ?? false, onWarning: (m) => warnings.push(m) });
+const tokenStore = new IndexedDbTokenStore({
+  databaseName,
+  encrypt: cfg.encrypt ?? false,
+  onWarning: (m) => warnings.push(m),
+  ...(cfg.leaseMs !== undefined ? { leaseMs: cfg.leaseMs } : {}),
+});
+const msalAuth = { knownAuthorities: cfg.knownAuthorities, authorityMetadata: cfg.authorityMetadata };
+// An MSAL application the app built itself (the `msalInstance` option): the session configures nothing.
+const ownInstance = cfg.ownInstance
+  ? new PublicClientApplication({
+    auth: { clientId: cfg.clientId, authority: cfg.authority, redirectUri: `${location.origin}/redirect.html`, ...msalAuth },
+    cache: { cacheLocation: 'localStorage' },
+    system: { protocolMode: 'OIDC' },
+  })
+  : undefined;
 const session = new MsalBrowserSession({
   clientId: cfg.clientId,
   authority: cfg.authority,
@@ -29,17 +43,20 @@ const session = new MsalBrowserSession({
   scopes: cfg.scopes,
   tokenStore,
   ...(cfg.refreshMarginMs !== undefined ? { refreshMarginMs: cfg.refreshMarginMs } : {}),
+  ...(ownInstance ? { msalInstance: ownInstance } : {}),
   msal: {
-    auth: { knownAuthorities: cfg.knownAuthorities, authorityMetadata: cfg.authorityMetadata },
+    auth: msalAuth,
     system: { protocolMode: 'OIDC', ...(cfg.tokenRenewalOffsetSeconds !== undefined ? { tokenRenewalOffsetSeconds: cfg.tokenRenewalOffsetSeconds } : {}) },
   },
 });
-const con = new Connection({
+// A Connection keeps its current token in memory: after logout the app starts a new one (README).
+const connect = () => new Connection({
   session,
   baseUrl: cfg.graphBaseUrl,
   scopes: cfg.scopes,
   ...(cfg.refreshMarginMs !== undefined ? { refreshMargin: cfg.refreshMarginMs } : {}),
 });
+let con = connect();
 
 // Every MSAL token acquisition announces itself: a reload served from IndexedDB has none.
 const msalAcquisitions: string[] = [];
@@ -61,6 +78,23 @@ const app = {
   login: () => capture(async () => (await session.login()).username),
   me: () => capture(() => con.get('me').json<{ displayName: string }>()),
   token: () => capture(async () => (await session.getAccessToken({ scopes: cfg.scopes })).token),
+  refresh: () => capture(async () => (await session.getAccessToken({ scopes: cfg.scopes, forceRefresh: true })).token),
+  logout: (interaction?: 'popup' | 'redirect') => capture(async () => {
+    await session.logout(interaction ? { interaction } : {});
+    con = connect();
+    return null;
+  }),
+  accounts: async () => (await session.accounts()).map((a) => a.username),
+  usesOwnInstance: () => ownInstance !== undefined && session.msal === ownInstance,
+  /** From now on every IndexedDB write in this page fails as a full disk does. */
+  failIndexedDbWrites: () => {
+    const quota = () => {
+      throw new DOMException('test: quota exceeded', 'QuotaExceededError');
+    };
+    for (const method of ['put', 'add', 'delete', 'clear'] as const) {
+      Object.defineProperty(IDBObjectStore.prototype, method, { value: quota, configurable: true, writable: true });
+    }
+  },
   rawStored: async (key: string) => {
     const value: unknown = await get(key, rawStore);
     return typeof value === 'string' ? { kind: 'string', text: value } : { kind: typeof value, text: JSON.stringify(value ?? null) };

@@ -59,3 +59,10 @@ export async function loginByPopup(context: BrowserContext, page: Page, selector
   const [popup] = await Promise.all([context.waitForEvent('page', { timeout: 20_000 }), page.click(selector)]);
   await completeLogin(popup, login);
 }
+
+/** Confirms oidc-provider's "Do you want to sign out?" page (RP-initiated logout). */
+export async function confirmLogout(page: Page): Promise<void> {
+  await page.waitForSelector('button[name="logout"][value="yes"]', { timeout: 20_000 });
+  // The popup may close as soon as the form posts.
+  await page.click('button[name="logout"][value="yes"]', { noWaitAfter: true }).catch(() => undefined);
+}

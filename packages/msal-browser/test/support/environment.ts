@@ -22,7 +22,8 @@ export async function startEnvironment(origins: string[], accessTokenTTL = 3600)
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: origins.map((o) => `${o}/redirect.html`),
-        post_logout_redirect_uris: origins.map((o) => `${o}/`),
+        // Popup logout ends on the redirect bridge page, redirect logout on the app.
+        post_logout_redirect_uris: origins.flatMap((o) => [`${o}/`, `${o}/redirect.html`]),
         token_endpoint_auth_method: 'none',
       },
     ],
@@ -53,6 +54,10 @@ export interface PageConfig {
   disableWebLocks?: boolean;
   refreshMarginMs?: number;
   tokenRenewalOffsetSeconds?: number;
+  /** Lease of the IndexedDB lock used where Web Locks are missing. */
+  leaseMs?: number;
+  /** The page builds its own PublicClientApplication and passes it as `msalInstance`. */
+  ownInstance?: boolean;
 }
 
 export function pageConfig(env: Environment, overrides: Partial<PageConfig> = {}): PageConfig {

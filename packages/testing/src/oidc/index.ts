@@ -6,3 +6,6 @@ export type { JwksTokenValidatorOptions, TokenValidation } from './jwks-token-va
 export { signInAs } from './scripted-user.js';
 export type { ScriptedUserOptions } from './scripted-user.js';
 export { TEST_CLIENTS, TEST_USER_PASSWORD, GRAPH_RESOURCE, DEFAULT_API_SCOPES, testUsername } from './test-clients.js';
+export type { CertificateCredential } from './certificate-client.js';
+export { createTestCertificate } from './self-signed-certificate.js';
+export type { TestCertificate } from './self-signed-certificate.js';

@@ -37,6 +37,7 @@ declare module 'oidc-provider' {
   export const errors: {
     InvalidGrant: new (description: string) => Error;
     InvalidRequest: new (description: string) => Error;
+    InvalidClientAuth: new (description: string) => Error;
   };
 }
 

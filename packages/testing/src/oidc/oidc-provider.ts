@@ -2,6 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { exportJWK, generateKeyPair, type JSONWebKeySet } from 'jose';
+import {
+  assertCertificateHeader, certificateClientMetadata, certificateCredential, processCertificate, type CertificateCredential,
+} from './certificate-client.js';
 import { msalCompat } from './msal-compat.js';
 import { JWT_BEARER_GRANT, PASSWORD_GRANT, registerExtraGrants } from './extra-grants.js';
 import { DEFAULT_API_SCOPES, GRAPH_RESOURCE, TEST_CLIENTS, testUsername } from './test-clients.js';
@@ -46,6 +49,8 @@ export interface OidcProvider {
   /** Public signing keys, the same as served at `/jwks`. */
   readonly jwks: JSONWebKeySet;
   readonly stats: OidcProviderStats;
+  /** Key and certificate of `TEST_CLIENTS.certificate` (the same for every provider in one process). */
+  readonly certificate: CertificateCredential;
   /** Token endpoint calls with this grant_type, e.g. `'refresh_token'`, `'client_credentials'`. */
   grantCount(grantType: string): number;
   resetStats(): void;
@@ -71,6 +76,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
   const jwks: JSONWebKeySet = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] };
 
+  const cert = await processCertificate();
   const provider = new Provider(issuer, {
     clients: [
       {
@@ -90,8 +96,10 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
         token_endpoint_auth_method: 'none',
         application_type: 'native',
       },
+      certificateClientMetadata(cert),
       ...(options.clients ?? []),
     ],
+    assertJwtClientAuthClaimsAndHeader: assertCertificateHeader(cert),
     jwks: { keys: [privateJwk] },
     async findAccount(_ctx: unknown, sub: string) {
       return {
@@ -175,6 +183,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     port,
     jwks,
     stats,
+    certificate: certificateCredential(cert),
     msal: { authority: `https://${host}/`, knownAuthorities: [host], authorityMetadata: discovery, protocolMode: 'OIDC' },
     grantCount: (grantType) => stats.tokenRequests[grantType] ?? 0,
     resetStats() {

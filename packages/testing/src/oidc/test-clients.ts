@@ -6,6 +6,14 @@ export const TEST_CLIENTS = {
     clientSecret: 'graphwire-test-secret-0123456789',
     redirectUri: 'http://localhost:3999/redirect',
   },
+  /**
+   * A web app / daemon that signs in with a certificate (`private_key_jwt`): its key and self-signed
+   * certificate are made when the provider starts, see `OidcProvider.certificate`.
+   */
+  certificate: {
+    clientId: 'graphwire-certificate',
+    redirectUri: 'http://localhost:3999/redirect',
+  },
   /** A CLI / desktop app: no secret, PKCE, device code, loopback redirect on any port, password. */
   public: {
     clientId: 'graphwire-public',
