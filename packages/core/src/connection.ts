@@ -29,7 +29,7 @@ export class Connection extends VerbMethods {
     this.#baseUrl = resolved.baseUrl.href.replace(/\/+$/, '');
     this.#targets = new TargetResolver(resolved.baseUrl, resolved.allowedHosts);
     this.#tokens = new TokenRefresher(resolved.session, resolved.scopes, resolved.refreshMargin, resolved.logger);
-    this.#executor = new Executor(resolved, this.#tokens);
+    this.#executor = new Executor(resolved, this.#tokens, (url) => this.#targets.mayCarryBearer(url));
     this.naive = new NaiveRequest((method, url, opts, authenticate) => this.#send(method, url, opts, authenticate));
   }
 

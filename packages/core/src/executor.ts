@@ -1,9 +1,8 @@
 // The internal request executor: one ky instance per connection. ky builds requests, runs hooks,
-// waits between retries (abortable) and shapes the ResponsePromise; graphwire's transport — the
-// `fetch` ky calls for every attempt — admits the attempt (spacing, concurrency, 429 pause), adds the
-// bearer token, applies the per-attempt timeout and decides which statuses are retried.
+// waits between retries (abortable) and shapes the ResponsePromise; graphwire's Transport (the
+// `fetch` ky calls for every attempt) does what must happen per attempt.
 import ky, {
-  ForceRetryError, TimeoutError, isHTTPError, isNetworkError, isTimeoutError,
+  isHTTPError, isNetworkError, isTimeoutError,
   type BeforeErrorState, type KyInstance, type Options as KyOptions, type ResponsePromise,
 } from 'ky';
 import { configError } from './errors/config-error.js';
@@ -11,12 +10,12 @@ import { GraphError } from './errors/graph-error.js';
 import { type HeaderInput, mergeHeaders } from './headers.js';
 import { OAuthRequest } from './oauth-request.js';
 import type { ResolvedOptions } from './options.js';
-import { redactUrl } from './redact.js';
-import { type RetryOptions, type RetryPolicy, isIdempotent, isRetryableNetworkError, isRetryableStatus, resolveRetry, socketErrorCode } from './retry-policy.js';
-import { backoffDelay, parseRetryAfter, retryDelay } from './retry-timing.js';
+import { type RetryOptions, isIdempotent, isRetryableNetworkError, resolveRetry } from './retry-policy.js';
+import { backoffDelay } from './retry-timing.js';
 import { Scheduler } from './scheduler.js';
 import type { Target } from './target.js';
 import type { TokenRefresher } from './token-refresh.js';
+import { CALL, type CallState, Transport } from './transport.js';
 import { VERSION } from './version.js';
 
 export interface RequestOptions
@@ -32,38 +31,24 @@ export interface RequestOptions
   raiseHttpErrors?: boolean;
 }
 
-/** Per logical request, shared by its attempts. ky forwards unknown options to fetch, so it rides along. */
-interface CallState {
-  attempt: number;
-  host: string;
-  bearer: boolean;
-  policy: RetryPolicy;
-  timeout: number | false;
-}
-const CALL = 'graphwireCall';
 const SDK_VERSION = `graphwire/${VERSION}`;
 const ALL_METHODS = ['get', 'post', 'put', 'patch', 'head', 'delete', 'options', 'trace', 'query'];
-const TIMED_OUT = Symbol('timed out');
-const noop = () => undefined;
 
 export class Executor {
   readonly #ky: KyInstance;
   readonly #options: ResolvedOptions;
   readonly #scheduler: Scheduler;
-  readonly #oauth: OAuthRequest;
-  readonly #debug: boolean;
 
-  constructor(options: ResolvedOptions, tokens: TokenRefresher) {
+  constructor(options: ResolvedOptions, tokens: TokenRefresher, mayCarryBearer: (url: string) => boolean) {
     this.#options = options;
     this.#scheduler = new Scheduler(options);
-    this.#oauth = new OAuthRequest(tokens);
-    this.#debug = options.debugEnabled; // skip building log lines nobody reads
+    const transport = new Transport(options, this.#scheduler, new OAuthRequest(tokens), mayCarryBearer);
     const policy = options.retry;
     const { beforeError = [], ...userHooks } = options.hooks;
     this.#ky = ky.create({
       timeout: false, // per attempt, in the transport: time spent waiting for admission must not count
       throwHttpErrors: options.raiseHttpErrors,
-      fetch: this.#transport,
+      fetch: transport.fetch,
       retry: {
         limit: policy.limit,
         methods: ALL_METHODS,
@@ -86,11 +71,15 @@ export class Executor {
       throw configError(`refusing to send the bearer token to ${target.host} over plain http: use https (http only for loopback hosts)`);
     }
     const merged = mergeHeaders(this.#options.defaultHeaders, headers);
+    if (merged.authorization !== undefined) {
+      throw configError('an Authorization header was given: tokens come from `session` (e.g. new StaticTokenSession(token)) so they reach allowed hosts only, and con.naive never sends one');
+    }
     merged['client-request-id'] ??= crypto.randomUUID();
     if (target.graphHost) merged.sdkversion = SDK_VERSION;
     const policy = retry === undefined ? this.#options.retry : resolveRetry(retry, this.#options.retry, 'retry');
     const call: CallState = {
       attempt: 0,
+      url: target.url,
       host: target.host,
       bearer: authenticate && target.bearer,
       policy,
@@ -108,90 +97,12 @@ export class Executor {
     this.#scheduler.close(configError('the Connection was closed while this request waited to start'));
   }
 
-  readonly #transport = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const request = input as Request; // ky always passes its Request
-    const call = (init as Record<string, unknown> | undefined)?.[CALL] as CallState | undefined;
-    if (!call) throw configError('internal: request reached the transport without its call state');
-    const attempt = ++call.attempt;
-    const began = Date.now();
-    const admitted = this.#scheduler.admit(call.host, request.signal);
-    if (admitted) await admitted;
-    const waited = Date.now() - began;
-    let response: Response;
-    try {
-      response = call.bearer
-        ? await this.#oauth.send(request, (req, authorization) => this.#sendOnce(req, authorization, call.timeout))
-        : await this.#sendOnce(request, undefined, call.timeout);
-    } catch (error) {
-      if (this.#debug) this.#log(request, `${errorLabel(error)} (attempt ${attempt}, waited ${waited} ms)`);
-      throw error;
-    } finally {
-      this.#scheduler.release(call.host);
-    }
-    const { status } = response;
-    if (status !== 429) this.#scheduler.answered(call.host);
-    if (status < 400) {
-      if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms)`);
-      return response;
-    }
-    const { policy } = call;
-    const retryAfterHeader = response.headers.get('retry-after');
-    const retryAfter = policy.afterStatusCodes.has(status) ? parseRetryAfter(retryAfterHeader) : undefined;
-    // A throttled host is paused for everyone on this connection, not just for this request.
-    if (status === 429) this.#scheduler.throttled(call.host, Math.min(policy.maxRetryAfter, retryAfter ?? backoffDelay(attempt, policy)));
-    if (attempt > policy.limit || !isRetryableStatus(request.method, status, retryAfterHeader !== null, policy)) {
-      if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms)`);
-      return response;
-    }
-    const delay = retryDelay(attempt, retryAfter, policy);
-    if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms); retrying in ${delay} ms`);
-    void response.body?.cancel().catch(noop);
-    throw new ForceRetryError({ delay, code: `HTTP_${status}` });
-  };
-
-  /** One HTTP exchange with a per-attempt timeout that covers the wait for response headers. */
-  async #sendOnce(request: Request, authorization: string | undefined, timeout: number | false): Promise<Response> {
-    let headers: Headers = request.headers;
-    if (authorization) {
-      headers = new Headers(headers);
-      headers.set('authorization', authorization);
-    }
-    const outer = request.signal;
-    outer.throwIfAborted();
-    if (timeout === false) return this.#fetchParts(request, headers, outer);
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(outer.reason);
-    outer.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
-    try {
-      return await this.#fetchParts(request, headers, controller.signal);
-    } catch (error) {
-      if (controller.signal.reason === TIMED_OUT) throw new TimeoutError(request);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      outer.removeEventListener('abort', onAbort);
-    }
-  }
-
-  /** Body-less requests are re-issued from their parts: cheaper than fetch(Request) and just as faithful. */
-  #fetchParts(request: Request, headers: Headers, signal: AbortSignal): Promise<Response> {
-    if (request.body) return this.#options.fetch(request, { headers, signal });
-    return this.#options.fetch(request.url, {
-      method: request.method, headers, signal, redirect: request.redirect, credentials: request.credentials,
-      cache: request.cache, mode: request.mode, referrerPolicy: request.referrerPolicy, keepalive: request.keepalive,
-    });
-  }
-
   #shouldRetry(error: Error): boolean | undefined {
     if (isNetworkError(error)) return isRetryableNetworkError(error.request.method, error);
     if (isTimeoutError(error)) return isIdempotent(error.request.method) ? undefined : false;
     return false; // HTTP statuses were decided in the transport; anything else is not transient
   }
 
-  #log(request: Request, outcome: string): void {
-    this.#options.logger.debug(`[@graphwire/core] ${request.method} ${redactUrl(request.url)} → ${outcome}`);
-  }
 }
 
 function toGraphError({ request, error }: BeforeErrorState): Error {
@@ -204,10 +115,4 @@ function isJsonBody(body: unknown): body is Record<string, unknown> | unknown[] 
   if (typeof body !== 'object' || body === null) return false;
   const proto = Object.getPrototypeOf(body);
   return proto === Object.prototype || proto === null;
-}
-
-function errorLabel(error: unknown): string {
-  if (!(error instanceof Error)) return 'failed';
-  const code = socketErrorCode(error);
-  return code ? `${error.name} ${code}` : error.name;
 }

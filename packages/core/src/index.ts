@@ -24,6 +24,9 @@ export type { GraphAuthErrorOptions } from './errors/graph-auth-error.js';
 export type { RetryOptions } from './retry-policy.js';
 export { parseRetryAfter, backoffDelay } from './retry-timing.js';
 
+// Where credentials may go (platform packages apply the same rule to token endpoints)
+export { isSecureEndpoint } from './target.js';
+
 // National clouds, logging
 export { CLOUD_HOSTS, authorityFor, cloudEndpoint } from './clouds.js';
 export type { ApiVersion, CloudEndpoint, CloudName } from './clouds.js';

@@ -14,7 +14,8 @@ export class OAuthRequest {
   }
 
   async send(request: Request, sendOnce: SendOnce): Promise<Response> {
-    const token = this.#tokens.fresh() ?? (await this.#tokens.token(request.signal));
+    const { signal } = request;
+    const token = this.#tokens.fresh() ?? (await this.#tokens.token(signal));
     // A body can be sent once: keep a copy in case the token is rejected and the request replayed.
     const spare = request.body ? request.clone() : undefined;
     const response = await sendOnce(request, `Bearer ${token}`);
@@ -22,7 +23,7 @@ export class OAuthRequest {
 
     const challenge = await readChallenge(response);
     if (!challenge.refresh) return challenge.response;
-    const next = await this.#tokens.afterRejection(token, challenge.claims, request.signal);
+    const next = await this.#tokens.afterRejection(token, challenge.claims, signal);
     return sendOnce(spare ?? request, `Bearer ${next}`);
   }
 }

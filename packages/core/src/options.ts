@@ -110,13 +110,21 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     maxConcurrency,
     timeout,
     raiseHttpErrors,
-    defaultHeaders: normalizeHeaders(options.defaultHeaders),
+    defaultHeaders: resolveDefaultHeaders(options.defaultHeaders),
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     hooks: options.hooks ?? {},
     logger: resolveLogger(options.logger),
     debugEnabled: typeof options.logger?.debug === 'function',
     refreshMargin,
   };
+}
+
+function resolveDefaultHeaders(value: HeaderInput | undefined): Record<string, string> {
+  const headers = normalizeHeaders(value);
+  if (headers.authorization !== undefined) {
+    throw configError('defaultHeaders must not contain Authorization: pass the token through `session` (e.g. new StaticTokenSession(token)) so it reaches allowed hosts only');
+  }
+  return headers;
 }
 
 function parseBaseUrl(value: unknown): URL {

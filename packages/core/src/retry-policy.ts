@@ -70,7 +70,8 @@ export function socketErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-const nonNegative = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+// Capped at the largest delay setTimeout honours; anything above would fire at once.
+const nonNegative = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 2_147_483_647;
 const statusList = (value: unknown) =>
   Array.isArray(value) && value.every((s) => Number.isInteger(s) && s >= 100 && s <= 599);
 
@@ -89,7 +90,7 @@ export function resolveRetry(input: number | RetryOptions | undefined, base: Ret
     if (value !== undefined && !statusList(value)) throw configError(`${name}.${key} must be an array of HTTP status codes`);
   }
   for (const [key, value] of Object.entries({ maxRetryAfter, backoffBase, backoffLimit })) {
-    if (value !== undefined && !nonNegative(value)) throw configError(`${name}.${key} must be a non-negative number of milliseconds`);
+    if (value !== undefined && !nonNegative(value)) throw configError(`${name}.${key} must be a number of milliseconds from 0 to 2147483647`);
   }
   if (retryOnTimeout !== undefined && typeof retryOnTimeout !== 'boolean') {
     throw configError(`${name}.retryOnTimeout must be a boolean`);

@@ -15,6 +15,7 @@ export class Scheduler {
   readonly #now: () => number;
   readonly #slots: SlotQueue;
   readonly #gates = new Map<string, HostGate>();
+  readonly #closing = new AbortController();
   #nextStart = 0;
   #closed: Error | undefined;
 
@@ -61,14 +62,15 @@ export class Scheduler {
     return this.#admitLater(gate, signal);
   }
 
-  release(host: string): void {
-    this.#gate(host).slots.release();
+  release(host: string | HostGate): void {
+    (typeof host === 'string' ? this.#gate(host) : host).slots.release();
     this.#slots.release();
   }
 
-  /** Rejects every waiting attempt; in-flight attempts finish. */
+  /** Rejects every waiting attempt, pauses and spacing included; in-flight attempts finish. */
   close(reason: Error): void {
     this.#closed = reason;
+    this.#closing.abort(reason);
     this.#slots.close(reason);
     for (const gate of this.#gates.values()) gate.slots.close(reason);
   }
@@ -82,22 +84,26 @@ export class Scheduler {
     return gate;
   }
 
-  async #admitLater(gate: HostGate, signal: AbortSignal): Promise<void> {
-    await this.#pause(gate, signal);
-    await gate.slots.take(signal);
-    try {
-      await this.#slots.take(signal);
-    } catch (error) {
-      gate.slots.release();
-      throw error;
+  async #admitLater(gate: HostGate, outer: AbortSignal): Promise<void> {
+    const signal = AbortSignal.any([outer, this.#closing.signal]);
+    for (;;) {
+      await this.#pause(gate, signal);
+      await gate.slots.take(signal);
+      try {
+        await this.#slots.take(signal);
+      } catch (error) {
+        gate.slots.release();
+        throw error;
+      }
+      // A 429 may have arrived while this attempt queued: give the slots back (other hosts may use
+      // them) and wait out the new pause.
+      if (gate.pausedUntil <= this.#now()) break;
+      this.release(gate);
     }
     try {
-      // A 429 may have arrived while this attempt queued for its slots: wait it out holding them.
-      await this.#pause(gate, signal);
       await this.#space(signal);
     } catch (error) {
-      gate.slots.release();
-      this.#slots.release();
+      this.release(gate);
       throw error;
     }
   }

@@ -20,6 +20,15 @@ export function mayCarryBearer(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
 }
 
+/** May credentials travel to this URL? https anywhere, plain http only to a loopback host. */
+export function isSecureEndpoint(url: string | URL): boolean {
+  try {
+    return mayCarryBearer(typeof url === 'string' ? new URL(url) : url);
+  } catch {
+    return false;
+  }
+}
+
 /** Resolves paths against one base URL, with the base's own decisions computed once. */
 export class TargetResolver {
   readonly #base: string;
@@ -30,6 +39,11 @@ export class TargetResolver {
     this.#base = baseUrl.href.replace(/\/+$/, '');
     this.#allowed = allowedHosts;
     this.#baseTarget = this.#decide(baseUrl);
+  }
+
+  /** Whether an absolute URL may receive the bearer token (a hook may have changed the URL). */
+  mayCarryBearer(url: string): boolean {
+    return this.resolve(url).bearer;
   }
 
   resolve(input: string | URL): Target {

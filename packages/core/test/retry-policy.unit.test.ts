@@ -61,8 +61,8 @@ describe('resolveRetry', () => {
     [1.5, 'retries.limit must be a whole number'],
     ['3', 'retries must be a number or a RetryOptions object'],
     [{ statusCodes: [429, 'x'] }, 'retries.statusCodes must be an array of HTTP status codes'],
-    [{ maxRetryAfter: -1 }, 'retries.maxRetryAfter must be a non-negative number'],
-    [{ backoffBase: Number.NaN }, 'retries.backoffBase must be a non-negative number'],
+    [{ maxRetryAfter: -1 }, 'retries.maxRetryAfter must be a number of milliseconds from 0 to 2147483647'],
+    [{ backoffBase: Number.NaN }, 'retries.backoffBase must be a number of milliseconds from 0 to 2147483647'],
     [{ retryOnTimeout: 'yes' }, 'retries.retryOnTimeout must be a boolean'],
   ])('rejects %j with a message naming the option', (input, message) => {
     expect(() => resolveRetry(input as never, DEFAULT_RETRY)).toThrow(TypeError);

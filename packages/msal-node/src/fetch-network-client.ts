@@ -1,5 +1,10 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { isSecureEndpoint } from '@graphwire/core';
+import { configError } from './errors.js';
 import type { FetchLike } from './proxy.js';
+
+// A token endpoint that hangs must not hang every Graph call waiting on the token.
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * MSAL's network module over a graphwire fetch. msal-node 7's own client calls the global fetch
@@ -22,9 +27,14 @@ export class FetchNetworkClient implements INetworkModule {
   }
 
   async #send<T>(url: string, method: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
-    const init: RequestInit = { method, headers: options?.headers ?? {} };
+    // Token requests carry the client secret, refresh token or password: never over plain http to a
+    // remote host, and never re-sent to wherever a redirect points.
+    if (!isSecureEndpoint(url)) {
+      throw configError(`refusing to send a token request over plain http to ${new URL(url).host}: identity endpoints must use https (http only on loopback)`);
+    }
+    const init: RequestInit = { method, headers: options?.headers ?? {}, redirect: 'error' };
     if (method === 'POST') init.body = options?.body ?? '';
-    if (timeout) init.signal = AbortSignal.timeout(timeout);
+    init.signal = AbortSignal.timeout(timeout || DEFAULT_TIMEOUT_MS);
     const response = await this.#fetch(url, init);
     const text = await response.text();
     let body: unknown;

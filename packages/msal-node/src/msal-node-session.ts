@@ -1,5 +1,6 @@
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
 import { GraphAuthError, cloudEndpoint, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
+import { abortable } from './abortable.js';
 import { tokenStoreCachePlugin } from './cache-plugin.js';
 import { configError, toGraphAuthError } from './errors.js';
 import { FileTokenStore } from './file-token-store.js';
@@ -53,7 +54,17 @@ export class MsalNodeSession implements AuthSession {
     this.#app = createMsalApp(options, tokenStoreCachePlugin(this.tokenStore, this.#cacheKey, this.#lock), this.fetch);
   }
 
-  async getAccessToken(request: TokenRequest): Promise<AccessToken> {
+  /**
+   * A token for `request.scopes` (default: the session's scopes). `request.signal` is honoured at
+   * once: an aborted call rejects with the signal's reason, and a device-code sign-in stops polling;
+   * other MSAL calls cannot be cancelled and finish in the background, filling the cache.
+   */
+  getAccessToken(request: TokenRequest): Promise<AccessToken> {
+    if (request.signal?.aborted) return Promise.reject(request.signal.reason);
+    return abortable(this.#acquire(request), request.signal);
+  }
+
+  async #acquire(request: TokenRequest): Promise<AccessToken> {
     const scopes = resourceScopes(request.scopes.length > 0 ? request.scopes : this.#defaultScopes);
     try {
       let result: AuthenticationResult | null;
@@ -100,7 +111,8 @@ export class MsalNodeSession implements AuthSession {
 
   /** Every user signed in to this app in the token cache (all processes' sign-ins included). */
   async accounts(): Promise<AccountSummary[]> {
-    return (await this.#app.getTokenCache().getAllAccounts()).map(summary);
+    // Under the lock: reading the cache reloads it, which must not interleave with a refresh's write.
+    return this.#locked(async () => (await this.#app.getTokenCache().getAllAccounts()).map(summary));
   }
 
   /** Removes one user (default: the current one) from the token cache. */

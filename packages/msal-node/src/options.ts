@@ -18,8 +18,8 @@ export interface ClientCertificate {
 /** What MSAL passes to a `clientAssertion` function: sign the assertion for this audience. */
 export interface ClientAssertionContext {
   clientId: string;
-  /** The token endpoint, the `aud` the assertion must carry. */
-  tokenEndpoint: string;
+  /** The token endpoint, the `aud` the assertion must carry (MSAL's type has it optional; msal-node 7 always sets it). */
+  tokenEndpoint?: string;
 }
 
 /** What the device-code flow asks the user to do. */

@@ -67,7 +67,7 @@ describe('clientCertificate', () => {
       .session.getAccessToken({ scopes: GRAPH_DEFAULT }));
     expect(misnamed).toMatchObject({ errorCode: 'invalid_client' });
     for (const error of [unknown, misnamed]) {
-      const everything = JSON.stringify({ message: error.message, ...error });
+      const everything = JSON.stringify({ ...error, text: error.message });
       expect(everything).not.toContain('PRIVATE KEY');
       expect(everything).not.toContain(privateKey.split('\n')[1]);
     }
@@ -80,7 +80,7 @@ describe('clientAssertion', () => {
   const signAssertion = async ({ clientId: iss, tokenEndpoint }: ClientAssertionContext) => {
     const { privateKey, thumbprintSha256 } = rig.idp.certificate;
     return new SignJWT({}).setProtectedHeader({ alg: 'PS256', typ: 'JWT', 'x5t#S256': b64url(thumbprintSha256) })
-      .setIssuer(iss).setSubject(iss).setAudience(tokenEndpoint).setJti(randomUUID()).setIssuedAt().setExpirationTime('5m')
+      .setIssuer(iss).setSubject(iss).setAudience(tokenEndpoint ?? `${rig.idp.issuer}/token`).setJti(randomUUID()).setIssuedAt().setExpirationTime('5m')
       .sign(createPrivateKey(privateKey));
   };
 

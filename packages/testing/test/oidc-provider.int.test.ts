@@ -89,14 +89,14 @@ describe('startOidcProvider', () => {
     const assertion = (header: Record<string, string>) => new SignJWT({}).setProtectedHeader({ alg: 'RS256', ...header })
       .setIssuer(c.clientId).setSubject(c.clientId).setAudience(`${p.issuer}/token`).setJti(crypto.randomUUID()).setExpirationTime('1m')
       .sign(createPrivateKey(c.privateKey));
-    const post = async (header: Record<string, string>) => (await fetch(`${p.issuer}/token`, {
+    const post = async (header: Record<string, string>) => (await (await fetch(`${p.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default', client_id: c.clientId,
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await assertion(header),
       }),
-    })).json() as Record<string, string>;
+    })).json()) as Record<string, string>;
     const ok = await post({ x5t: Buffer.from(c.thumbprint, 'hex').toString('base64url') });
     expect(await jwksTokenValidator(p)(ok.access_token ?? '')).toEqual({ valid: true, subject: c.clientId });
     expect((await post({})).error).toBe('invalid_client'); // the header must name the certificate, as with Azure AD

@@ -1,4 +1,4 @@
-import { PublicClientApplication, type AuthenticationResult } from '@azure/msal-node';
+import { PublicClientApplication, type AuthenticationResult, type DeviceCodeRequest } from '@azure/msal-node';
 import { GraphAuthError, type TokenRequest } from '@graphwire/core';
 import { configError } from '../errors.js';
 import type { MsalApp } from '../msal-app.js';
@@ -15,15 +15,19 @@ export async function userSignIn(
 ): Promise<AuthenticationResult | null> {
   const claims = request.claims ? { claims: request.claims } : {};
   switch (flow) {
-    case 'device':
-      return publicClient(app, flow).acquireTokenByDeviceCode({
+    case 'device': {
+      const deviceRequest: DeviceCodeRequest = {
         scopes, ...claims,
         deviceCodeCallback: (r) => {
           const info = { userCode: r.userCode, verificationUri: r.verificationUri, message: r.message, expiresIn: r.expiresIn };
           if (options.onDeviceCode) options.onDeviceCode(info);
           else process.stderr.write(`${r.message}\n`);
         },
-      });
+      };
+      // MSAL reads this flag before each poll of the token endpoint: the one flow it can cancel.
+      request.signal?.addEventListener('abort', () => { deviceRequest.cancel = true; }, { once: true });
+      return publicClient(app, flow).acquireTokenByDeviceCode(deviceRequest);
+    }
     case 'interactive':
       return publicClient(app, flow).acquireTokenInteractive({
         scopes, ...claims,

@@ -1,0 +1,131 @@
+// The transport: the `fetch` ky calls for every attempt. It admits the attempt (spacing,
+// concurrency, 429 pause), adds the bearer token where allowed, bounds the attempt with the timeout,
+// and decides which statuses are retried: it is the one place that sees every attempt.
+import { ForceRetryError, TimeoutError } from 'ky';
+import { configError } from './errors/config-error.js';
+import type { OAuthRequest } from './oauth-request.js';
+import type { ResolvedOptions } from './options.js';
+import { redactUrl } from './redact.js';
+import { type RetryPolicy, isRetryableStatus, socketErrorCode } from './retry-policy.js';
+import { backoffDelay, parseRetryAfter, retryDelay } from './retry-timing.js';
+import type { Scheduler } from './scheduler.js';
+
+/** Per logical request, shared by its attempts. ky forwards unknown options to fetch, so it rides along. */
+export interface CallState {
+  attempt: number;
+  /** The URL `bearer` was decided for: a hook that points the request elsewhere loses the token. */
+  url: string;
+  host: string;
+  bearer: boolean;
+  policy: RetryPolicy;
+  timeout: number | false;
+}
+export const CALL = 'graphwireCall';
+
+const TIMED_OUT = Symbol('timed out');
+const noop = () => undefined;
+
+export class Transport {
+  readonly #options: ResolvedOptions;
+  readonly #scheduler: Scheduler;
+  readonly #oauth: OAuthRequest;
+  readonly #mayCarryBearer: (url: string) => boolean;
+  readonly #debug: boolean;
+
+  constructor(options: ResolvedOptions, scheduler: Scheduler, oauth: OAuthRequest, mayCarryBearer: (url: string) => boolean) {
+    this.#options = options;
+    this.#scheduler = scheduler;
+    this.#oauth = oauth;
+    this.#mayCarryBearer = mayCarryBearer;
+    this.#debug = options.debugEnabled; // skip building log lines nobody reads
+  }
+
+  /** The `fetch` ky calls for each attempt. */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = input as Request; // ky always passes its Request
+    const call = (init as Record<string, unknown> | undefined)?.[CALL] as CallState | undefined;
+    if (!call) throw configError('internal: request reached the transport without its call state');
+    const attempt = ++call.attempt;
+    const began = Date.now();
+    const admitted = this.#scheduler.admit(call.host, request.signal);
+    if (admitted) await admitted;
+    const waited = Date.now() - began;
+    const bearer = call.bearer && (request.url === call.url || this.#mayCarryBearer(request.url));
+    let response: Response;
+    try {
+      response = bearer
+        ? await this.#oauth.send(request, (req, authorization) => this.#sendOnce(req, authorization, call.timeout))
+        : await this.#sendOnce(request, undefined, call.timeout);
+    } catch (error) {
+      if (this.#debug) this.#log(request, `${errorLabel(error)} (attempt ${attempt}, waited ${waited} ms)`);
+      throw error;
+    } finally {
+      this.#scheduler.release(call.host);
+    }
+    const { status } = response;
+    if (status !== 429) this.#scheduler.answered(call.host);
+    if (status < 400) {
+      if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms)`);
+      return response;
+    }
+    const { policy } = call;
+    const retryAfterHeader = response.headers.get('retry-after');
+    const retryAfter = policy.afterStatusCodes.has(status) ? parseRetryAfter(retryAfterHeader) : undefined;
+    // A throttled host is paused for everyone on this connection, not just for this request.
+    if (status === 429) this.#scheduler.throttled(call.host, Math.min(policy.maxRetryAfter, retryAfter ?? backoffDelay(attempt, policy)));
+    if (attempt > policy.limit || !isRetryableStatus(request.method, status, retryAfterHeader !== null, policy)) {
+      if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms)`);
+      return response;
+    }
+    const delay = retryDelay(attempt, retryAfter, policy);
+    if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms); retrying in ${delay} ms`);
+    void response.body?.cancel().catch(noop);
+    throw new ForceRetryError({ delay, code: `HTTP_${status}` });
+  };
+
+  /**
+   * One HTTP exchange. The timeout covers the wait for response headers, not the time spent queuing
+   * or waiting for a token (a device-code sign-in may take minutes; sessions bound their own calls).
+   */
+  async #sendOnce(request: Request, authorization: string | undefined, timeout: number | false): Promise<Response> {
+    const outer = request.signal;
+    outer.throwIfAborted();
+    if (timeout === false) return this.#fetchParts(request, authorization, outer);
+    const controller = new AbortController();
+    // Left attached on purpose: an abort while the body downloads must still reach fetch.
+    outer.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
+    try {
+      return await this.#fetchParts(request, authorization, controller.signal);
+    } catch (error) {
+      if (controller.signal.reason === TIMED_OUT) throw new TimeoutError(request);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Body-less requests are re-issued from their parts: cheaper than fetch(Request) and just as faithful. */
+  #fetchParts(request: Request, authorization: string | undefined, signal: AbortSignal): Promise<Response> {
+    let headers: Headers = request.headers;
+    if (authorization) {
+      headers = new Headers(headers);
+      headers.set('authorization', authorization);
+    }
+    if (request.body) return this.#options.fetch(request, { headers, signal });
+    return this.#options.fetch(request.url, {
+      method: request.method, headers, signal, redirect: request.redirect, credentials: request.credentials,
+      cache: request.cache, mode: request.mode, referrerPolicy: request.referrerPolicy, keepalive: request.keepalive,
+    });
+  }
+
+  #log(request: Request, outcome: string): void {
+    this.#options.logger.debug(`[@graphwire/core] ${request.method} ${redactUrl(request.url)} → ${outcome}`);
+  }
+}
+
+function errorLabel(error: unknown): string {
+  if (!(error instanceof Error)) return 'failed';
+  const code = socketErrorCode(error);
+  return code ? `${error.name} ${code}` : error.name;
+}

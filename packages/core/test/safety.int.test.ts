@@ -1,0 +1,87 @@
+// Regressions from the security and pipeline review: each test failed before its fix.
+import { createServer } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { connect, elapsed, simulator } from './support.js';
+
+describe('the bearer token stays with allowed hosts', () => {
+  it('withholds the token when a hook points the request at another host', async () => {
+    const graph = await simulator();
+    const foreign = await simulator({ requireAuth: false });
+    const con = connect(graph, {
+      hooks: { beforeRequest: [({ request }) => new Request(`${foreign.url}/v1.0/me`, request)] },
+    });
+    await con.get('me').json();
+    expect(foreign.stats.requests).toBe(1);
+    expect(foreign.stats.authorizationHeaders).toBe(0);
+    expect(graph.stats.requests).toBe(0);
+  });
+
+  it('refuses Authorization headers that would bypass the session', async () => {
+    const graph = await simulator();
+    const con = connect(graph);
+    expect(() => con.naive.get('me', { headers: { Authorization: 'Bearer mine' } })).toThrow(
+      '[@graphwire/core] an Authorization header was given: tokens come from `session`',
+    );
+    expect(() => con.get('https://example.com/x', { headers: { authorization: 'Bearer mine' } })).toThrow(TypeError);
+    expect(() => connect(graph, { defaultHeaders: { Authorization: 'Bearer mine' } })).toThrow(
+      '[@graphwire/core] defaultHeaders must not contain Authorization',
+    );
+    expect(graph.stats.requests).toBe(0);
+  });
+});
+
+describe('aborts, pauses and close', () => {
+  it("honours the caller's abort while the body downloads, with the default timeout on", async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"value":[');
+      setTimeout(() => res.end('1]}'), 3000).unref();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const graph = await simulator();
+      const { port } = server.address() as { port: number };
+      const con = connect(graph, { baseUrl: `http://127.0.0.1:${port}/v1.0` });
+      const controller = new AbortController();
+      const start = performance.now();
+      const pending = con.naive.get('slow', { signal: controller.signal }).json();
+      setTimeout(() => controller.abort(new Error('user cancelled')), 200);
+      await expect(pending).rejects.toThrow('user cancelled');
+      expect(elapsed(start)).toBeLessThan(2000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("does not let one host's pause hold the connection's only slot", async () => {
+    const graph = await simulator();
+    const other = await simulator({ requireAuth: false });
+    const con = connect(graph, { maxConcurrency: 1 });
+    graph.script('GET /v1.0/me', [{ status: 429, retryAfter: 3 }]);
+    const throttled = con.get('me');
+    while (graph.stats.throttled === 0) await new Promise((r) => setTimeout(r, 5));
+    const queued = con.get('users'); // waits out the pause for the throttled host
+    await new Promise((r) => setTimeout(r, 50));
+    const start = performance.now();
+    await con.naive.get(`${other.url}/v1.0/me`);
+    expect(elapsed(start)).toBeLessThan(1500);
+    await Promise.all([throttled, queued]);
+  });
+
+  it('rejects requests waiting out a pause as soon as the connection closes', async () => {
+    const graph = await simulator();
+    const con = connect(graph);
+    graph.script('GET /v1.0/me', [{ status: 429, retryAfter: 30 }]);
+    const first = con.get('me').catch((e: unknown) => e);
+    while (graph.stats.throttled === 0) await new Promise((r) => setTimeout(r, 5));
+    const waiting = con.get('users').catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    const start = performance.now();
+    await con.close();
+    expect(await waiting).toMatchObject({ message: expect.stringContaining('[@graphwire/core] the Connection was closed') });
+    expect(elapsed(start)).toBeLessThan(1000);
+    expect(graph.stats.requests).toBe(1);
+    void first;
+  });
+});
