@@ -21,6 +21,7 @@ export class Connection extends VerbMethods {
   readonly #tokens: TokenRefresher;
   readonly #executor: Executor;
   readonly #baseUrl: string;
+  readonly #unsubscribe: () => void;
   #closed = false;
 
   constructor(options: ConnectionOptions = {}) {
@@ -31,6 +32,7 @@ export class Connection extends VerbMethods {
     this.#tokens = new TokenRefresher(resolved.session, resolved.scopes, resolved.refreshMargin, resolved.logger);
     this.#executor = new Executor(resolved, this.#tokens, (url) => this.#targets.mayCarryBearer(url));
     this.naive = new NaiveRequest((method, url, opts, authenticate) => this.#send(method, url, opts, authenticate));
+    this.#unsubscribe = resolved.session?.onInvalidate?.(() => this.#tokens.clear()) ?? (() => undefined);
   }
 
   /** The base URL paths resolve against, e.g. https://graph.microsoft.com/v1.0. */
@@ -50,6 +52,7 @@ export class Connection extends VerbMethods {
   /** Stops new requests and rejects those still waiting to start; requests in flight finish. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#unsubscribe();
     this.#executor.close();
   }
 

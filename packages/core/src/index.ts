@@ -10,6 +10,7 @@ export type { ResponsePromise } from 'ky';
 // Sessions (where tokens come from) and token stores (where sessions keep them)
 export type { AccessToken, AuthSession, TokenRequest } from './session.js';
 export { StaticTokenSession } from './static-token-session.js';
+export { TokenInvalidation } from './token-invalidation.js';
 export type { StaticTokenSource } from './static-token-session.js';
 export type { TokenStore } from './token-store.js';
 export { MemoryTokenStore } from './token-store.js';

@@ -20,4 +20,9 @@ export interface TokenRequest {
  */
 export interface AuthSession {
   getAccessToken(request: TokenRequest): Promise<AccessToken>;
+  /**
+   * Optional. A Connection subscribes here so the session can make it forget the token it keeps in
+   * memory (after logout, or when the active account changes). Returns an unsubscribe function.
+   */
+  onInvalidate?(listener: () => void): () => void;
 }

@@ -17,12 +17,21 @@ export class TokenRefresher {
   readonly #logger: Logger;
   #current: AccessToken | undefined;
   #flight: Flight | undefined;
+  /** Bumped by clear(): an acquisition started before a sign-out must not reinstall its token. */
+  #generation = 0;
 
   constructor(session: AuthSession | undefined, scopes: string[], refreshMargin: number, logger: Logger) {
     this.#session = session;
     this.#scopes = scopes;
     this.#margin = refreshMargin;
     this.#logger = logger;
+  }
+
+  /** Forgets the current token (the session was signed out); an acquisition under way is not reused. */
+  clear(): void {
+    this.#current = undefined;
+    this.#flight = undefined;
+    this.#generation++;
   }
 
   /** The current token if it is not within the refresh margin of expiry; no await on the hot path. */
@@ -77,6 +86,7 @@ export class TokenRefresher {
         { errorCode: 'no_session' },
       );
     }
+    const generation = this.#generation;
     let result: AccessToken;
     try {
       result = await session.getAccessToken({ scopes: this.#scopes, forceRefresh, ...(claims ? { claims } : {}) });
@@ -93,11 +103,12 @@ export class TokenRefresher {
         { errorCode: 'invalid_token_response' },
       );
     }
-    this.#current = { token: result.token, expiresOn: result.expiresOn };
+    const token = { token: result.token, expiresOn: result.expiresOn };
+    if (generation === this.#generation) this.#current = token;
     const seconds = Math.round((result.expiresOn - Date.now()) / 1000);
     const expiry = seconds > 31_536_000 ? 'no known expiry' : `expires in ${seconds} s`;
     this.#logger.debug(`[@graphwire/core] token acquired (forced: ${forceRefresh || !!claims}, ${expiry})`);
-    return this.#current;
+    return token;
   }
 }
 

@@ -179,3 +179,22 @@ describe('token refresh orchestrator over the wire', () => {
     expect(JSON.stringify(error)).not.toContain('static-token');
   });
 });
+
+describe('session invalidation', () => {
+  it('drops the in-memory token when the session signs out, and unsubscribes on close', async () => {
+    const { TokenInvalidation } = await import('@graphwire/core');
+    const graph = await simulator();
+    const invalidation = new TokenInvalidation();
+    const session = Object.assign(new CountingSession(), { onInvalidate: (l: () => void) => invalidation.subscribe(l) });
+    const con = connect(graph, { session });
+    await con.get('me');
+    await con.get('me');
+    expect(session.requests).toHaveLength(1);
+    invalidation.notify(); // e.g. logout, or another account chosen
+    await con.get('me');
+    expect(session.requests).toHaveLength(2);
+    expect(graph.stats.tokensSeen).toEqual(['token-1', 'token-2']);
+    await con.close();
+    invalidation.notify(); // no longer reaches the closed connection
+  });
+});

@@ -1,7 +1,9 @@
 import { PublicClientApplication } from '@azure/msal-browser';
 import type { AccountInfo, AuthenticationResult, IPublicClientApplication } from '@azure/msal-browser';
-import { GraphAuthError, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
-import { cloudEndpoint } from '@graphwire/core';
+import {
+  GraphAuthError, TokenInvalidation, cloudEndpoint, type AccessToken, type AuthSession, type TokenRequest, type TokenStore,
+} from '@graphwire/core';
+import { endSessionRequest } from './end-session-request.js';
 import { PREFIX, RedirectInProgressError, needsInteraction, toGraphAuthError } from './errors.js';
 import { IndexedDbTokenStore } from './indexeddb-token-store.js';
 import { RedirectNavigation } from './redirect-navigation.js';
@@ -35,6 +37,7 @@ export class MsalBrowserSession implements AuthSession {
   readonly #scopes: string[];
   readonly #margin: number;
   readonly #navigation = new RedirectNavigation();
+  readonly #invalidation = new TokenInvalidation();
   #app: IPublicClientApplication | undefined;
   #ready: Promise<AccountInfo | null> | undefined;
 
@@ -82,18 +85,20 @@ export class MsalBrowserSession implements AuthSession {
   }
 
   /** Forgets the account's stored tokens, then signs it out (by redirect, popup, or locally). */
+  /** Connections subscribe here, so a sign-out or account switch makes them drop their in-memory token. */
+  onInvalidate(listener: () => void): () => void {
+    return this.#invalidation.subscribe(listener);
+  }
+
   async logout(options: LogoutOptions = {}): Promise<void> {
     await this.initialize();
     const account = options.account ?? this.msal.getActiveAccount();
     if (account) await this.#store.delete(accountKey(this.#clientId, account.homeAccountId));
-    const request = account ? { account } : {};
-    if (options.localOnly) return this.msal.clearCache(request);
-    if ((options.interaction ?? this.#interaction) === 'popup') {
-      // The popup must end on the redirect bridge, which reports back and closes it (MSAL waits
-      // for that report); the app page itself stays where it is.
-      const bridge = this.msal.getConfiguration().auth.redirectUri;
-      return this.msal.logoutPopup({ ...request, ...(bridge ? { postLogoutRedirectUri: bridge } : {}) });
-    }
+    this.#invalidation.notify();
+    if (options.localOnly) return this.msal.clearCache(account ? { account } : {});
+    const popup = (options.interaction ?? this.#interaction) === 'popup';
+    const request = endSessionRequest(this.msal, account, popup);
+    if (popup) return this.msal.logoutPopup(request);
     await this.#navigation.run(() => this.msal.logoutRedirect(request));
   }
 
@@ -112,7 +117,9 @@ export class MsalBrowserSession implements AuthSession {
     await this.initialize();
     const found = typeof account === 'string' ? this.#find(account) : account;
     if (!found) throw new GraphAuthError(`${PREFIX} no signed-in account matches`, { errorCode: 'no_account', interactionRequired: true });
+    const previous = this.msal.getActiveAccount();
     this.msal.setActiveAccount(found);
+    if (previous?.homeAccountId !== found.homeAccountId) this.#invalidation.notify();
     return found;
   }
 

@@ -12,11 +12,13 @@ declare const app: App;
 const TTL_SECONDS = 6;
 const MARGIN_MS = 1000;
 const TOKEN_DELAY_MS = 800;
+const SHORT_LEASE_MS = 1200;
 
 let browser: Browser;
 let web: WebServer;
 let env: Environment;
 let tabs: Page[] = [];
+let tokenDelayMs = TOKEN_DELAY_MS;
 
 beforeAll(async () => {
   const scripts = await bundlePages();
@@ -26,6 +28,7 @@ beforeAll(async () => {
         appHtml(pageConfig(env, {
           refreshMarginMs: MARGIN_MS,
           disableWebLocks: url.searchParams.has('no-web-locks'),
+          ...(url.searchParams.has('lease') ? { leaseMs: Number(url.searchParams.get('lease')) } : {}),
         })),
       '/redirect.html': () => REDIRECT_HTML,
     },
@@ -38,7 +41,7 @@ beforeAll(async () => {
   await browser.context.route(
     (url) => url.origin === env.provider.issuer && url.pathname === '/token',
     async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, TOKEN_DELAY_MS));
+      await new Promise((resolve) => setTimeout(resolve, tokenDelayMs));
       await route.fallback();
     },
   );
@@ -66,7 +69,16 @@ async function untilExpired(page: Page): Promise<void> {
 async function bothTabsCallGraph(): Promise<void> {
   env.provider.resetStats();
   env.graph.reset();
-  const results = await Promise.all(tabs.map((tab) => tab.evaluate(() => app.me())));
+  // A tab that refreshed with a refresh token the other had just rotated is sent to an
+  // interactive sign-in: fail at once rather than wait for a popup nobody fills in.
+  let onPopup = () => undefined as void;
+  const popupOpened = new Promise<never>((_, reject) => {
+    onPopup = () => reject(new Error('a tab opened a sign-in popup: two refreshes raced'));
+  });
+  browser.context.on('page', onPopup);
+  const results = await Promise.race([Promise.all(tabs.map((tab) => tab.evaluate(() => app.me()))), popupOpened]).finally(() => {
+    browser.context.off('page', onPopup);
+  });
   for (const result of results) expect(result).toEqual({ ok: expect.objectContaining({ id: 'user-1' }) });
   expect(env.provider.stats.tokenRequests).toEqual({ refresh_token: 1 });
   const tokens = env.graph.stats.log.map((r) => r.token);
@@ -99,5 +111,22 @@ describe('one refresh across tabs', () => {
     }
     await untilExpired(tabs[0] as Page);
     await bothTabsCallGraph();
+  });
+
+  test('a refresh lasting longer than the lease: the holder renews it, so the other tab still waits', async () => {
+    for (const tab of tabs) {
+      await tab.goto(`${web.origin}/?no-web-locks&lease=${SHORT_LEASE_MS}`);
+      await tab.evaluate(() => app.ready);
+    }
+    await untilExpired(tabs[0] as Page);
+    // Without renewal the lease would run out 1.8 s before the token endpoint answers, and the
+    // waiting tab would refresh too. (MSAL dates a token from when it asked: the refreshed one is
+    // good for TTL_SECONDS from the request, so the delay must stay well under that.)
+    tokenDelayMs = 2.5 * SHORT_LEASE_MS;
+    try {
+      await bothTabsCallGraph();
+    } finally {
+      tokenDelayMs = TOKEN_DELAY_MS;
+    }
   });
 });

@@ -139,3 +139,27 @@ describe('MSAL configuration built from the options', () => {
     expect(started).not.toHaveBeenCalled();
   });
 });
+
+describe('the sign-out request', () => {
+  const account = { homeAccountId: 'home-1', username: 'ann@example.test' } as AccountInfo;
+  const appWith = (auth: Record<string, unknown>, system: Record<string, unknown> = {}) =>
+    ({ getConfiguration: () => ({ auth, system }) }) as unknown as IPublicClientApplication;
+
+  test('a popup ends on the redirect bridge; an OpenID provider also gets the client id', async () => {
+    const { endSessionRequest } = await import('../src/end-session-request.js');
+    const oidc = appWith({ clientId: 'c', redirectUri: 'https://app.test/redirect.html' }, { protocolMode: 'OIDC' });
+    expect(endSessionRequest(oidc, account, true)).toEqual({
+      account,
+      postLogoutRedirectUri: 'https://app.test/redirect.html',
+      extraQueryParameters: { client_id: 'c' },
+    });
+    expect(endSessionRequest(oidc, null, false)).toEqual({ extraQueryParameters: { client_id: 'c' } });
+  });
+
+  test('Microsoft\'s endpoints get MSAL\'s request unchanged but for the popup\'s bridge page', async () => {
+    const { endSessionRequest } = await import('../src/end-session-request.js');
+    const entra = appWith({ clientId: 'c', redirectUri: 'https://app.test/redirect.html' }, { protocolMode: 'AAD' });
+    expect(endSessionRequest(entra, account, false)).toEqual({ account });
+    expect(endSessionRequest(entra, account, true)).toEqual({ account, postLogoutRedirectUri: 'https://app.test/redirect.html' });
+  });
+});

@@ -1,5 +1,5 @@
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
-import { GraphAuthError, cloudEndpoint, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
+import { GraphAuthError, TokenInvalidation, cloudEndpoint, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
 import { abortable } from './abortable.js';
 import { tokenStoreCachePlugin } from './cache-plugin.js';
 import { configError, toGraphAuthError } from './errors.js';
@@ -37,6 +37,7 @@ export class MsalNodeSession implements AuthSession {
   readonly #app: MsalApp;
   readonly #cacheKey: string;
   readonly #lock: StoreLock;
+  readonly #invalidation = new TokenInvalidation();
   readonly #defaultScopes: string[];
   #homeAccountId: string | undefined;
 
@@ -116,6 +117,11 @@ export class MsalNodeSession implements AuthSession {
   }
 
   /** Removes one user (default: the current one) from the token cache. */
+  /** Connections subscribe here, so logout() makes them drop their in-memory token. */
+  onInvalidate(listener: () => void): () => void {
+    return this.#invalidation.subscribe(listener);
+  }
+
   async logout(username?: string): Promise<void> {
     await this.#locked(async () => {
       const account = await this.#account(username);
@@ -123,6 +129,7 @@ export class MsalNodeSession implements AuthSession {
       await this.#app.getTokenCache().removeAccount(account);
       if (account.homeAccountId === this.#homeAccountId) this.#homeAccountId = undefined;
     });
+    this.#invalidation.notify();
   }
 
   async #silent(scopes: string[], request: TokenRequest): Promise<AuthenticationResult | null> {

@@ -91,10 +91,14 @@ describe('authorization flow (auth code + PKCE)', () => {
       expect((await fresh.accounts()).map((a) => a.username).sort()).toEqual([testUsername('alice'), testUsername('bob')]);
       await expect(fresh.getAccessToken({ scopes: ['User.Read'] })).rejects.toThrow(/option `username`/);
       const bob = new MsalNodeSession({ ...options, username: testUsername('bob') });
-      await connect(bob, ['User.Read']).get('me').json();
+      const bobs = connect(bob, ['User.Read']);
+      await bobs.get('me').json();
       expect(rig.subjects).toEqual(['bob']);
       await fresh.logout(testUsername('alice'));
       expect((await new MsalNodeSession(options).accounts()).map((a) => a.username)).toEqual([testUsername('bob')]);
+      // Logging bob out makes the Connection drop the token it kept in memory.
+      await bob.logout();
+      await expect(bobs.get('me')).rejects.toMatchObject({ name: 'GraphAuthError', errorCode: 'no_account' });
     } finally {
       remove();
     }

@@ -49,7 +49,7 @@ const session = new MsalBrowserSession({
     system: { protocolMode: 'OIDC', ...(cfg.tokenRenewalOffsetSeconds !== undefined ? { tokenRenewalOffsetSeconds: cfg.tokenRenewalOffsetSeconds } : {}) },
   },
 });
-// A Connection keeps its current token in memory: after logout the app starts a new one (README).
+// One Connection for the page's life: the session's logout makes it drop its in-memory token.
 const connect = () => new Connection({
   session,
   baseUrl: cfg.graphBaseUrl,
@@ -81,9 +81,10 @@ const app = {
   refresh: () => capture(async () => (await session.getAccessToken({ scopes: cfg.scopes, forceRefresh: true })).token),
   logout: (interaction?: 'popup' | 'redirect') => capture(async () => {
     await session.logout(interaction ? { interaction } : {});
-    con = connect();
     return null;
   }),
+  /** A new Connection, which asks the session (so the store) for its first token. */
+  reconnect: () => void (con = connect()),
   accounts: async () => (await session.accounts()).map((a) => a.username),
   usesOwnInstance: () => ownInstance !== undefined && session.msal === ownInstance,
   /** From now on every IndexedDB write in this page fails as a full disk does. */
