@@ -205,7 +205,10 @@ export class MsalBrowserSession implements AuthSession {
     if (!result.accessToken || !result.account) {
       throw new GraphAuthError(`${PREFIX} the identity provider returned no access token`, { errorCode: 'no_access_token' });
     }
+    const previous = this.msal.getActiveAccount();
     this.msal.setActiveAccount(result.account);
+    // Someone else signed in (login() as another user): Connections must not keep the old token.
+    if (previous && previous.homeAccountId !== result.account.homeAccountId) this.#invalidation.notify();
     return result.account;
   }
 

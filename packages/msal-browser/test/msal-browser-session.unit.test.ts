@@ -115,6 +115,30 @@ describe('MsalBrowserSession', () => {
   });
 });
 
+describe('invalidation of Connections', () => {
+  test('logout, another active account, and a login as someone else each notify subscribers', async () => {
+    const OTHER = { homeAccountId: 'home-2', username: 'bo@example.test' } as AccountInfo;
+    const app = fakeMsal({
+      getAllAccounts: vi.fn(() => [ACCOUNT, OTHER]),
+      loginPopup: vi.fn(async () => ({ ...result('login-token'), account: OTHER })),
+    });
+    const { session } = sessionWith(app);
+    const listener = vi.fn();
+    const unsubscribe = session.onInvalidate(listener);
+    await session.setActiveAccount(ACCOUNT);
+    expect(listener).toHaveBeenCalledTimes(1); // nobody was active before: a change all the same
+    await session.setActiveAccount(ACCOUNT);
+    expect(listener).toHaveBeenCalledTimes(1); // same account: nothing to drop
+    await session.login();
+    expect(listener).toHaveBeenCalledTimes(2);
+    await session.logout({ localOnly: true });
+    expect(listener).toHaveBeenCalledTimes(3);
+    unsubscribe();
+    await session.logout({ localOnly: true });
+    expect(listener).toHaveBeenCalledTimes(3);
+  });
+});
+
 describe('MSAL configuration built from the options', () => {
   test('authority from cloud and tenant, localStorage cache, renewal a second beyond the margin, pass-through last', async () => {
     const { buildMsalConfiguration } = await import('../src/session-options.js');
