@@ -43,7 +43,11 @@ export class TargetResolver {
 
   /** Whether an absolute URL may receive the bearer token (a hook may have changed the URL). */
   mayCarryBearer(url: string): boolean {
-    return this.resolve(url).bearer;
+    try {
+      return this.resolve(url).bearer;
+    } catch {
+      return false;
+    }
   }
 
   resolve(input: string | URL): Target {

@@ -46,11 +46,11 @@ export class Transport {
     const call = (init as Record<string, unknown> | undefined)?.[CALL] as CallState | undefined;
     if (!call) throw configError('internal: request reached the transport without its call state');
     const attempt = ++call.attempt;
+    const bearer = call.bearer && (request.url === call.url || this.#mayCarryBearer(request.url));
     const began = Date.now();
     const admitted = this.#scheduler.admit(call.host, request.signal);
     if (admitted) await admitted;
     const waited = Date.now() - began;
-    const bearer = call.bearer && (request.url === call.url || this.#mayCarryBearer(request.url));
     let response: Response;
     try {
       response = bearer
