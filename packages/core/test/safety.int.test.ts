@@ -57,10 +57,11 @@ describe('aborts, pauses and close', () => {
   it("does not let one host's pause hold the connection's only slot", async () => {
     const graph = await simulator();
     const other = await simulator({ requireAuth: false });
-    const con = connect(graph, { maxConcurrency: 1 });
+    const lines: string[] = [];
+    const con = connect(graph, { maxConcurrency: 1, logger: { debug: (line) => lines.push(line) } });
     graph.script('GET /v1.0/me', [{ status: 429, retryAfter: 3 }]);
     const throttled = con.get('me');
-    while (graph.stats.throttled === 0) await new Promise((r) => setTimeout(r, 5));
+    while (!lines.some((l) => l.includes('→ 429'))) await new Promise((r) => setTimeout(r, 5));
     const queued = con.get('users'); // waits out the pause for the throttled host
     await new Promise((r) => setTimeout(r, 50));
     const start = performance.now();
@@ -71,10 +72,12 @@ describe('aborts, pauses and close', () => {
 
   it('rejects requests waiting out a pause as soon as the connection closes', async () => {
     const graph = await simulator();
-    const con = connect(graph);
+    const lines: string[] = [];
+    const con = connect(graph, { logger: { debug: (line) => lines.push(line) } });
     graph.script('GET /v1.0/me', [{ status: 429, retryAfter: 30 }]);
     const first = con.get('me').catch((e: unknown) => e);
-    while (graph.stats.throttled === 0) await new Promise((r) => setTimeout(r, 5));
+    // Wait until the client has seen the 429 (the simulator counts it when sending).
+    while (!lines.some((l) => l.includes('→ 429'))) await new Promise((r) => setTimeout(r, 5));
     const waiting = con.get('users').catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     const start = performance.now();
