@@ -17,6 +17,7 @@ export class Scheduler {
   readonly #gates = new Map<string, HostGate>();
   readonly #closing = new AbortController();
   #nextStart = 0;
+  #lastStart = Number.NEGATIVE_INFINITY;
   #closed: Error | undefined;
 
   constructor(options: SchedulerOptions) {
@@ -115,9 +116,15 @@ export class Scheduler {
 
   async #space(signal: AbortSignal): Promise<void> {
     if (this.#delay === 0) return;
-    const now = this.#now();
-    const start = Math.max(now, this.#nextStart);
-    this.#nextStart = start + this.#delay;
-    if (start > now) await sleep(start - now, signal);
+    let now = this.#now();
+    const slot = Math.max(now, this.#nextStart);
+    this.#nextStart = slot + this.#delay;
+    if (slot > now) await sleep(slot - now, signal);
+    // Timers fire late on a busy event loop: never start closer than `delay` to the previous start.
+    for (now = this.#now(); now < this.#lastStart + this.#delay; now = this.#now()) {
+      await sleep(this.#lastStart + this.#delay - now, signal);
+    }
+    this.#lastStart = now;
+    this.#nextStart = Math.max(this.#nextStart, now + this.#delay);
   }
 }

@@ -1,7 +1,6 @@
 // @graphwire/msal-browser — table of contents.
 export { MsalBrowserSession } from './msal-browser-session.js';
-export type { LoginOptions, LogoutOptions } from './msal-browser-session.js';
-export type { Interaction, MsalBrowserSessionOptions, MsalPassThrough } from './session-options.js';
+export type { Interaction, LoginOptions, LogoutOptions, MsalBrowserSessionOptions, MsalPassThrough } from './session-options.js';
 export { IndexedDbTokenStore } from './indexeddb-token-store.js';
 export type { IndexedDbTokenStoreOptions } from './indexeddb-token-store.js';
 export { RedirectInProgressError, isRedirectInProgressError } from './errors.js';

@@ -1,30 +1,15 @@
 import { PublicClientApplication } from '@azure/msal-browser';
 import type { AccountInfo, AuthenticationResult, IPublicClientApplication } from '@azure/msal-browser';
-import {
-  GraphAuthError, TokenInvalidation, cloudEndpoint, type AccessToken, type AuthSession, type TokenRequest, type TokenStore,
-} from '@graphwire/core';
+import { GraphAuthError, TokenInvalidation, cloudEndpoint, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
+import { adoptAccount, chooseAccount, findAccount } from './account-choice.js';
 import { endSessionRequest } from './end-session-request.js';
-import { PREFIX, RedirectInProgressError, needsInteraction, toGraphAuthError } from './errors.js';
+import { PREFIX, RedirectInProgressError, toGraphAuthError } from './errors.js';
 import { IndexedDbTokenStore } from './indexeddb-token-store.js';
 import { RedirectNavigation } from './redirect-navigation.js';
-import { buildMsalConfiguration, type Interaction, type MsalBrowserSessionOptions } from './session-options.js';
-import { accountKey, parseStoredTokens, scopeKey, withToken } from './stored-tokens.js';
-
-export interface LoginOptions {
-  scopes?: string[];
-  interaction?: Interaction;
-  /** e.g. `select_account` to let the user add or pick another account. */
-  prompt?: string;
-  loginHint?: string;
-}
-
-export interface LogoutOptions {
-  interaction?: Interaction;
-  /** Forget the account in this browser only, without visiting the identity provider. */
-  localOnly?: boolean;
-  /** Default the active account. */
-  account?: AccountInfo;
-}
+import { buildMsalConfiguration, type Interaction, type LoginOptions, type LogoutOptions, type MsalBrowserSessionOptions } from './session-options.js';
+import { accountKey, rememberToken, withEntryLock } from './stored-tokens.js';
+import { acquireToken, interact, type AcquisitionContext } from './token-acquisition.js';
+import { storedOrAcquired } from './token-reuse.js';
 
 /**
  * The browser `AuthSession`: access tokens come from the token store while valid (no network,
@@ -65,7 +50,7 @@ export class MsalBrowserSession implements AuthSession {
       await app.initialize();
       const result = await app.handleRedirectPromise();
       if (result?.account) app.setActiveAccount(result.account);
-      return this.#chooseAccount();
+      return chooseAccount(this.msal, this.#options.account);
     })();
     return this.#ready;
   }
@@ -79,21 +64,19 @@ export class MsalBrowserSession implements AuthSession {
       throw new RedirectInProgressError();
     }
     const result = await this.msal.loginPopup(request).catch((e: unknown) => Promise.reject(toGraphAuthError(e, 'popup login')));
-    const account = this.#adopt(result);
-    await this.#locked(account, () => this.#remember(account, scopes, result));
-    return account;
+    return (await this.#keep(result, scopes)).account;
   }
 
-  /** Forgets the account's stored tokens, then signs it out (by redirect, popup, or locally). */
   /** Connections subscribe here, so a sign-out or account switch makes them drop their in-memory token. */
   onInvalidate(listener: () => void): () => void {
     return this.#invalidation.subscribe(listener);
   }
 
+  /** Forgets the account's stored tokens, then signs it out (by redirect, popup, or locally). */
   async logout(options: LogoutOptions = {}): Promise<void> {
     await this.initialize();
     const account = options.account ?? this.msal.getActiveAccount();
-    if (account) await this.#store.delete(accountKey(this.#clientId, account.homeAccountId));
+    if (account) await this.#store.delete(this.#entry(account));
     this.#invalidation.notify();
     if (options.localOnly) return this.msal.clearCache(account ? { account } : {});
     const popup = (options.interaction ?? this.#interaction) === 'popup';
@@ -115,7 +98,7 @@ export class MsalBrowserSession implements AuthSession {
   /** Chooses whose tokens `getAccessToken` returns: an account, its username, or its homeAccountId. */
   async setActiveAccount(account: AccountInfo | string): Promise<AccountInfo> {
     await this.initialize();
-    const found = typeof account === 'string' ? this.#find(account) : account;
+    const found = typeof account === 'string' ? findAccount(this.msal, account) : account;
     if (!found) throw new GraphAuthError(`${PREFIX} no signed-in account matches`, { errorCode: 'no_account', interactionRequired: true });
     const previous = this.msal.getActiveAccount();
     this.msal.setActiveAccount(found);
@@ -127,21 +110,11 @@ export class MsalBrowserSession implements AuthSession {
     await this.initialize();
     request.signal?.throwIfAborted();
     const scopes = request.scopes.length > 0 ? request.scopes : this.#scopes;
-    const account = this.#chooseAccount();
+    const account = chooseAccount(this.msal, this.#options.account);
     if (!account) return this.#signInFor(scopes, request.claims);
-    const entry = accountKey(this.#clientId, account.homeAccountId);
-    const scope = scopeKey(scopes);
-    const bypass = request.forceRefresh === true || request.claims !== undefined;
-    const seen = parseStoredTokens(await this.#store.load(entry))[scope];
-    if (!bypass && seen && this.#fresh(seen)) return seen;
-    return this.#locked(account, async () => {
-      request.signal?.throwIfAborted();
-      // Another tab may have refreshed while we waited: its token is as good as ours would be,
-      // even for a forced refresh, as long as it is not the one the caller gave up on.
-      const current = parseStoredTokens(await this.#store.load(entry))[scope];
-      if (current && this.#fresh(current) && (!bypass || current.token !== seen?.token)) return current;
-      const result = await this.#acquire(account, scopes, request);
-      return this.#remember(this.#adopt(result), scopes, result);
+    return storedOrAcquired(this.#store, this.#entry(account), scopes, request, this.#margin, async () => {
+      const result = await acquireToken(this.#acquisition, account, scopes, request);
+      return rememberToken(this.#store, this.#entry(this.#adopt(result)), scopes, result);
     });
   }
 
@@ -149,79 +122,29 @@ export class MsalBrowserSession implements AuthSession {
     return this.#options.interaction ?? 'redirect';
   }
 
-  get #clientId(): string {
-    return this.msal.getConfiguration().auth.clientId;
+  /** The store entry that holds the account's access tokens; its cross-tab lock guards their refresh. */
+  #entry(account: AccountInfo): string {
+    return accountKey(this.msal.getConfiguration().auth.clientId, account.homeAccountId);
   }
 
-  #fresh(token: AccessToken): boolean {
-    return token.expiresOn - this.#margin > Date.now();
-  }
-
-  #find(hint: string): AccountInfo | undefined {
-    const lower = hint.toLowerCase();
-    return this.msal.getAllAccounts().find((a) => a.homeAccountId === hint || a.username.toLowerCase() === lower);
-  }
-
-  #chooseAccount(): AccountInfo | null {
-    const active = this.msal.getActiveAccount();
-    if (active) return active;
-    const all = this.msal.getAllAccounts();
-    const chosen = this.#options.account ? this.#find(this.#options.account) : all.length === 1 ? all[0] : undefined;
-    if (chosen) this.msal.setActiveAccount(chosen);
-    return chosen ?? null;
-  }
-
-  async #acquire(account: AccountInfo, scopes: string[], request: TokenRequest): Promise<AuthenticationResult> {
-    try {
-      return await this.msal.acquireTokenSilent({
-        scopes,
-        account,
-        forceRefresh: request.forceRefresh === true,
-        ...(request.claims !== undefined ? { claims: request.claims } : {}),
-      });
-    } catch (error) {
-      if (!needsInteraction(error)) throw toGraphAuthError(error, 'silent token acquisition');
-      return this.#interact(scopes, account, request.claims);
-    }
-  }
-
-  async #interact(scopes: string[], account: AccountInfo | undefined, claims: string | undefined): Promise<AuthenticationResult> {
-    const request = { scopes, ...(account ? { account } : {}), ...(claims !== undefined ? { claims } : {}) };
-    if (this.#interaction === 'redirect') {
-      await this.#navigation.run(() => this.msal.acquireTokenRedirect(request));
-      throw new RedirectInProgressError();
-    }
-    return this.msal.acquireTokenPopup(request).catch((e: unknown) => Promise.reject(toGraphAuthError(e, 'popup sign-in')));
+  get #acquisition(): AcquisitionContext {
+    return { msal: this.msal, navigation: this.#navigation, interaction: this.#interaction };
   }
 
   // Nobody is signed in yet, so there is no account to key the store or the lock on.
   async #signInFor(scopes: string[], claims: string | undefined): Promise<AccessToken> {
-    const result = await this.#interact(scopes, undefined, claims);
-    const account = this.#adopt(result);
-    return this.#locked(account, () => this.#remember(account, scopes, result));
+    const result = await interact(this.#acquisition, scopes, undefined, claims);
+    return (await this.#keep(result, scopes)).token;
   }
 
   #adopt(result: AuthenticationResult): AccountInfo {
-    if (!result.accessToken || !result.account) {
-      throw new GraphAuthError(`${PREFIX} the identity provider returned no access token`, { errorCode: 'no_access_token' });
-    }
-    const previous = this.msal.getActiveAccount();
-    this.msal.setActiveAccount(result.account);
-    // Someone else signed in (login() as another user): Connections must not keep the old token.
-    if (previous && previous.homeAccountId !== result.account.homeAccountId) this.#invalidation.notify();
-    return result.account;
+    return adoptAccount(this.msal, result, () => this.#invalidation.notify());
   }
 
-  async #remember(account: AccountInfo, scopes: string[], result: AuthenticationResult): Promise<AccessToken> {
-    const token: AccessToken = { token: result.accessToken, expiresOn: result.expiresOn?.getTime() ?? Date.now() };
-    const entry = accountKey(this.#clientId, account.homeAccountId);
-    const tokens = parseStoredTokens(await this.#store.load(entry));
-    await this.#store.save(entry, withToken(tokens, scopeKey(scopes), token, Date.now()));
-    return token;
-  }
-
-  #locked<T>(account: AccountInfo, fn: () => Promise<T>): Promise<T> {
-    const key = accountKey(this.#clientId, account.homeAccountId);
-    return this.#store.lock ? this.#store.lock(key, fn) : fn();
+  /** Adopts the account of an interactive sign-in and stores its token, under that account's lock. */
+  async #keep(result: AuthenticationResult, scopes: string[]): Promise<{ account: AccountInfo; token: AccessToken }> {
+    const account = this.#adopt(result);
+    const entry = this.#entry(account);
+    return { account, token: await withEntryLock(this.#store, entry, () => rememberToken(this.#store, entry, scopes, result)) };
   }
 }

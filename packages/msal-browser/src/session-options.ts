@@ -1,9 +1,25 @@
-import type { BrowserAuthOptions, Configuration, IPublicClientApplication } from '@azure/msal-browser';
+import type { AccountInfo, BrowserAuthOptions, Configuration, IPublicClientApplication } from '@azure/msal-browser';
 import type { TokenStore } from '@graphwire/core';
 import { authorityFor, type CloudName as Cloud } from '@graphwire/core';
 import { PREFIX } from './errors.js';
 
 export type Interaction = 'redirect' | 'popup';
+
+export interface LoginOptions {
+  scopes?: string[];
+  interaction?: Interaction;
+  /** e.g. `select_account` to let the user add or pick another account. */
+  prompt?: string;
+  loginHint?: string;
+}
+
+export interface LogoutOptions {
+  interaction?: Interaction;
+  /** Forget the account in this browser only, without visiting the identity provider. */
+  localOnly?: boolean;
+  /** Default the active account. */
+  account?: AccountInfo;
+}
 
 /** MSAL's own configuration, passed through: `auth.knownAuthorities`, `auth.authorityMetadata`, `system.protocolMode`, `cache`, … */
 export type MsalPassThrough = Omit<Configuration, 'auth'> & { auth?: Partial<BrowserAuthOptions> };

@@ -1,4 +1,5 @@
-import type { AccessToken } from '@graphwire/core';
+import type { AuthenticationResult } from '@azure/msal-browser';
+import type { AccessToken, TokenStore } from '@graphwire/core';
 
 /**
  * One store entry per account: its access tokens by scope set. One entry (not one per scope set)
@@ -39,4 +40,17 @@ export function withToken(tokens: Record<string, AccessToken>, key: string, toke
   const kept = Object.fromEntries(Object.entries(tokens).filter(([, t]) => t.expiresOn > now));
   kept[key] = { token: token.token, expiresOn: token.expiresOn };
   return JSON.stringify({ v: 1, tokens: kept } satisfies StoredTokens);
+}
+
+/** Saves the access token of `result` under `scopes` in the account's entry `entry`, keeping its other tokens. */
+export async function rememberToken(store: TokenStore, entry: string, scopes: readonly string[], result: AuthenticationResult): Promise<AccessToken> {
+  const token: AccessToken = { token: result.accessToken, expiresOn: result.expiresOn?.getTime() ?? Date.now() };
+  const tokens = parseStoredTokens(await store.load(entry));
+  await store.save(entry, withToken(tokens, scopeKey(scopes), token, Date.now()));
+  return token;
+}
+
+/** Runs `fn` under the store's cross-tab lock for `entry`, or directly when the store has none. */
+export function withEntryLock<T>(store: TokenStore, entry: string, fn: () => Promise<T>): Promise<T> {
+  return store.lock ? store.lock(entry, fn) : fn();
 }

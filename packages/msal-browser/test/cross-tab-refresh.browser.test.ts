@@ -1,10 +1,9 @@
 // Two tabs find the same token expired at the same moment: one refreshes, the other reuses its
 // result from IndexedDB. Run with Web Locks, then with the IndexedDB lease that replaces them.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, loginByPopup, type Browser } from './support/chromium.js';
-import { appHtml, pageConfig, REDIRECT_HTML, startEnvironment, type Environment } from './support/environment.js';
-import { bundlePages, startWebServer, type WebServer } from './support/web-server.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { appRig } from './support/app-rig.js';
+import { loginByPopup } from './support/chromium.js';
 import type { App } from './pages/app.js';
 
 declare const app: App;
@@ -14,43 +13,28 @@ const MARGIN_MS = 1000;
 const TOKEN_DELAY_MS = 800;
 const SHORT_LEASE_MS = 1200;
 
-let browser: Browser;
-let web: WebServer;
-let env: Environment;
 let tabs: Page[] = [];
 let tokenDelayMs = TOKEN_DELAY_MS;
 
+const rig = appRig(
+  (url) => ({
+    refreshMarginMs: MARGIN_MS,
+    disableWebLocks: url.searchParams.has('no-web-locks'),
+    ...(url.searchParams.has('lease') ? { leaseMs: Number(url.searchParams.get('lease')) } : {}),
+  }),
+  { accessTokenTTL: TTL_SECONDS },
+);
+
 beforeAll(async () => {
-  const scripts = await bundlePages();
-  web = await startWebServer(
-    {
-      '/index.html': (url) =>
-        appHtml(pageConfig(env, {
-          refreshMarginMs: MARGIN_MS,
-          disableWebLocks: url.searchParams.has('no-web-locks'),
-          ...(url.searchParams.has('lease') ? { leaseMs: Number(url.searchParams.get('lease')) } : {}),
-        })),
-      '/redirect.html': () => REDIRECT_HTML,
-    },
-    scripts,
-  );
-  env = await startEnvironment([web.origin], TTL_SECONDS);
-  browser = await launchChromium();
   // A slow token endpoint holds the first refresh open long enough for the other tab to
   // find the token expired too: without the cross-tab lock both would refresh.
-  await browser.context.route(
-    (url) => url.origin === env.provider.issuer && url.pathname === '/token',
+  await rig.browser.context.route(
+    (url) => url.origin === rig.env.provider.issuer && url.pathname === '/token',
     async (route) => {
       await new Promise((resolve) => setTimeout(resolve, tokenDelayMs));
       await route.fallback();
     },
   );
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await env?.close();
-  await web?.close();
 });
 
 async function storedExpiry(page: Page): Promise<number> {
@@ -67,37 +51,35 @@ async function untilExpired(page: Page): Promise<void> {
 }
 
 async function bothTabsCallGraph(): Promise<void> {
-  env.provider.resetStats();
-  env.graph.reset();
+  rig.env.provider.resetStats();
+  rig.env.graph.reset();
   // A tab that refreshed with a refresh token the other had just rotated is sent to an
   // interactive sign-in: fail at once rather than wait for a popup nobody fills in.
   let onPopup = () => undefined as void;
   const popupOpened = new Promise<never>((_, reject) => {
     onPopup = () => reject(new Error('a tab opened a sign-in popup: two refreshes raced'));
   });
-  browser.context.on('page', onPopup);
+  rig.browser.context.on('page', onPopup);
   const results = await Promise.race([Promise.all(tabs.map((tab) => tab.evaluate(() => app.me()))), popupOpened]).finally(() => {
-    browser.context.off('page', onPopup);
+    rig.browser.context.off('page', onPopup);
   });
   for (const result of results) expect(result).toEqual({ ok: expect.objectContaining({ id: 'user-1' }) });
-  expect(env.provider.stats.tokenRequests).toEqual({ refresh_token: 1 });
-  const tokens = env.graph.stats.log.map((r) => r.token);
+  expect(rig.env.provider.stats.tokenRequests).toEqual({ refresh_token: 1 });
+  const tokens = rig.env.graph.stats.log.map((r) => r.token);
   expect(tokens).toHaveLength(2);
   expect(tokens[0]).toBe(tokens[1]);
 }
 
 describe('one refresh across tabs', () => {
   test('with Web Locks', async () => {
-    const first = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await first.goto(`${web.origin}/`);
-    await first.evaluate(() => app.ready);
-    await loginByPopup(browser.context, first, '#login', 'bob');
+    const first = rig.page;
+    await rig.open('/', first);
+    await loginByPopup(rig.browser.context, first, '#login', 'bob');
     await first.waitForFunction(() => app.loginResult !== undefined, null, { timeout: 30_000 });
     expect(await first.evaluate(() => app.loginResult)).toEqual({ ok: 'bob@example.test' });
 
-    const second = await browser.context.newPage();
-    await second.goto(`${web.origin}/`);
-    expect(await second.evaluate(() => app.ready)).toBe('bob@example.test');
+    const second = await rig.browser.context.newPage();
+    expect(await rig.open('/', second)).toBe('bob@example.test');
     tabs = [first, second];
     await untilExpired(first);
     await bothTabsCallGraph();
@@ -105,8 +87,7 @@ describe('one refresh across tabs', () => {
 
   test('with the IndexedDB lease where Web Locks are missing', async () => {
     for (const tab of tabs) {
-      await tab.goto(`${web.origin}/?no-web-locks`);
-      await tab.evaluate(() => app.ready);
+      await rig.open('/?no-web-locks', tab);
       expect(await tab.evaluate(() => typeof navigator.locks)).toBe('undefined');
     }
     await untilExpired(tabs[0] as Page);
@@ -115,8 +96,7 @@ describe('one refresh across tabs', () => {
 
   test('a refresh lasting longer than the lease: the holder renews it, so the other tab still waits', async () => {
     for (const tab of tabs) {
-      await tab.goto(`${web.origin}/?no-web-locks&lease=${SHORT_LEASE_MS}`);
-      await tab.evaluate(() => app.ready);
+      await rig.open(`/?no-web-locks&lease=${SHORT_LEASE_MS}`, tab);
     }
     await untilExpired(tabs[0] as Page);
     // Without renewal the lease would run out 1.8 s before the token endpoint answers, and the
