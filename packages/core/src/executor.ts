@@ -102,7 +102,6 @@ export class Executor {
     if (isTimeoutError(error)) return isIdempotent(error.request.method) ? undefined : false;
     return false; // HTTP statuses were decided in the transport; anything else is not transient
   }
-
 }
 
 function toGraphError({ request, error }: BeforeErrorState): Error {
