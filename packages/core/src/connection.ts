@@ -3,6 +3,7 @@ import { configError } from './errors/config-error.js';
 import { Executor, type RequestOptions } from './executor.js';
 import { NaiveRequest } from './naive-request.js';
 import { type ConnectionOptions, resolveOptions } from './options.js';
+import { PageIterator, type PaginateOptions } from './paginate.js';
 import type { AccessToken } from './session.js';
 import { TargetResolver } from './target.js';
 import { TokenRefresher } from './token-refresh.js';
@@ -42,6 +43,14 @@ export class Connection extends VerbMethods {
 
   request(method: string, url: string | URL, options?: RequestOptions): ResponsePromise {
     return this.#send(method, url, options, true);
+  }
+
+  /**
+   * Items across `@odata.nextLink` pages: `for await (const user of con.paginate('users'))`.
+   * `.pages()` iterates whole pages; after the last page `.deltaLink` holds `@odata.deltaLink`.
+   */
+  paginate<T = Record<string, unknown>>(url: string | URL, options?: PaginateOptions): PageIterator<T> {
+    return new PageIterator<T>((next, opts) => this.get(next, opts), url, options);
   }
 
   /** The current access token via the refresh orchestrator; `forceRefresh` skips every cache. */

@@ -5,6 +5,8 @@ export { Connection } from './connection.js';
 export type { ConnectionOptions } from './options.js';
 export type { RequestOptions } from './executor.js';
 export type { NaiveRequest } from './naive-request.js';
+export { PageIterator } from './paginate.js';
+export type { GraphPage, PaginateOptions } from './paginate.js';
 export type { ResponsePromise } from 'ky';
 
 // Sessions (where tokens come from) and token stores (where sessions keep them)

@@ -17,7 +17,10 @@ export function seedUsers(count: number): GraphUser[] {
   return Array.from({ length: count }, (_, i) => seedUser(i + 1));
 }
 
-/** `GET /me`, `GET /users` (paged) and `GET /users/{id or userPrincipalName}`, over read-only seeded data. */
+/**
+ * `GET /me`, `GET /users` (paged), `GET /users/delta` (paged, the last page carrying
+ * `@odata.deltaLink`) and `GET /users/{id or userPrincipalName}`, over read-only seeded data.
+ */
 export function usersRoute(users: readonly GraphUser[], me: Record<string, unknown>): Route {
   return (request) => {
     if (request.method !== 'GET') return undefined;
@@ -26,6 +29,7 @@ export function usersRoute(users: readonly GraphUser[], me: Record<string, unkno
     if (first === 'me' && id === undefined) return entity(request, me);
     if (first !== 'users') return undefined;
     if (id === undefined) return list(request, users);
+    if (id === 'delta') return list(request, users, true);
     const user = users.find((u) => u.id === id || u.userPrincipalName.toLowerCase() === id.toLowerCase());
     if (!user) {
       return errorResponse(404, 'itemNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
@@ -39,12 +43,14 @@ function entity(request: SimRequest, user: Record<string, unknown>) {
   return jsonResponse(200, { '@odata.context': context(request, select, '/$entity'), ...applySelect(user, select) });
 }
 
-function list(request: SimRequest, users: readonly GraphUser[]) {
-  const page = takePage(users, request, DEFAULT_TOP);
+function list(request: SimRequest, users: readonly GraphUser[], delta = false) {
+  // A delta round started from a deltaLink reports no changes: the data is read-only.
+  const page = takePage(delta && request.query.has('$deltatoken') ? [] : users, request, DEFAULT_TOP);
   if ('error' in page) return page.error;
   const select = selectedProperties(request);
-  const body: Record<string, unknown> = { '@odata.context': context(request, select, '') };
+  const body: Record<string, unknown> = { '@odata.context': context(request, select, delta ? '/delta' : '') };
   if (page.nextLink !== undefined) body['@odata.nextLink'] = page.nextLink;
+  else if (delta) body['@odata.deltaLink'] = `${request.origin}/${request.version}/users/delta?$deltatoken=${Date.now().toString(36)}`;
   body.value = page.items.map((user) => applySelect(user, select));
   return jsonResponse(200, body);
 }
