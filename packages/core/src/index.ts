@@ -16,6 +16,7 @@ export { TokenInvalidation } from './token-invalidation.js';
 export type { StaticTokenSource } from './static-token-session.js';
 export type { TokenStore } from './token-store.js';
 export { MemoryTokenStore } from './token-store.js';
+export { KeyedMutex } from './keyed-mutex.js';
 
 // Errors
 export { GraphError, isGraphError } from './errors/graph-error.js';

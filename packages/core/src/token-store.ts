@@ -1,3 +1,5 @@
+import { KeyedMutex } from './keyed-mutex.js';
+
 /**
  * The token loader: where sessions persist what they cache (python-o365's token backend).
  * Values are opaque strings; a store never interprets them.
@@ -10,10 +12,11 @@ export interface TokenStore {
   lock?<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }
 
+
 /** Keeps values for the life of the process; `lock` serialises callers within it. */
 export class MemoryTokenStore implements TokenStore {
   readonly #values = new Map<string, string>();
-  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #mutex = new KeyedMutex();
 
   async load(key: string): Promise<string | undefined> {
     return this.#values.get(key);
@@ -27,15 +30,7 @@ export class MemoryTokenStore implements TokenStore {
     this.#values.delete(key);
   }
 
-  async lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.#locks.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.#locks.get(key) === tail) this.#locks.delete(key);
-    }
+  lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.#mutex.run(key, fn);
   }
 }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { KeyedMutex } from '@graphwire/core';
 import lockfile from 'proper-lockfile';
 import { storeError } from './errors.js';
 
@@ -12,7 +13,7 @@ import { storeError } from './errors.js';
  */
 export class FileLock {
   readonly #held = new AsyncLocalStorage<Set<string>>();
-  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #queue = new KeyedMutex();
   readonly #staleMs: number;
   readonly #timeoutMs: number;
 
@@ -24,15 +25,7 @@ export class FileLock {
   async run<T>(file: string, fn: () => Promise<T>): Promise<T> {
     const held = this.#held.getStore();
     if (held?.has(file)) return fn();
-    const previous = this.#queues.get(file) ?? Promise.resolve();
-    const mine = previous.catch(() => undefined).then(() => this.#runLocked(file, held, fn));
-    const tail = mine.catch(() => undefined);
-    this.#queues.set(file, tail);
-    try {
-      return await mine;
-    } finally {
-      if (this.#queues.get(file) === tail) this.#queues.delete(file);
-    }
+    return this.#queue.run(file, () => this.#runLocked(file, held, fn));
   }
 
   async #runLocked<T>(file: string, held: Set<string> | undefined, fn: () => Promise<T>): Promise<T> {
