@@ -2,13 +2,14 @@
 // waits between retries (abortable) and shapes the ResponsePromise; graphwire's Transport (the
 // `fetch` ky calls for every attempt) does what must happen per attempt.
 import ky, {
-  isHTTPError, isNetworkError, isTimeoutError,
+  isHTTPError, isNetworkError, isTimeoutError, type NetworkError, type TimeoutError,
   type BeforeErrorState, type KyInstance, type Options as KyOptions, type ResponsePromise,
 } from 'ky';
 import { configError } from './errors/config-error.js';
 import { GraphError } from './errors/graph-error.js';
 import { type HeaderInput, mergeHeaders } from './headers.js';
 import { OAuthRequest } from './oauth-request.js';
+import { redactUrl } from './redact.js';
 import type { ResolvedOptions } from './options.js';
 import { type RetryOptions, isIdempotent, isRetryableNetworkError, resolveRetry } from './retry-policy.js';
 import { backoffDelay } from './retry-timing.js';
@@ -58,7 +59,7 @@ export class Executor {
         delay: (retry) => backoffDelay(retry, policy),
         shouldRetry: ({ error }) => this.#shouldRetry(error),
       },
-      hooks: { ...userHooks, beforeError: [toGraphError, ...beforeError] },
+      hooks: { ...userHooks, beforeError: [toPublicError, ...beforeError] },
     });
   }
 
@@ -79,7 +80,7 @@ export class Executor {
     const policy = retry === undefined ? this.#options.retry : resolveRetry(retry, this.#options.retry, 'retry');
     const call: CallState = {
       attempt: 0,
-      url: target.url,
+      origin: target.origin,
       host: target.host,
       bearer: authenticate && target.bearer,
       policy,
@@ -104,9 +105,20 @@ export class Executor {
   }
 }
 
-function toGraphError({ request, error }: BeforeErrorState): Error {
-  if (!isHTTPError(error)) return error;
-  return new GraphError({ method: request.method, url: request.url, response: error.response, body: error.data });
+/** HTTP errors become GraphError; ky's other errors lose any credential in their URL (message, stack, request). */
+function toPublicError({ request, error }: BeforeErrorState): Error {
+  if (isHTTPError(error)) return new GraphError({ method: request.method, url: request.url, response: error.response, body: error.data });
+  if (isTimeoutError(error) || isNetworkError(error)) redactRequestUrl(error);
+  return error;
+}
+
+function redactRequestUrl(error: TimeoutError | NetworkError): void {
+  const { url, method } = error.request;
+  const safe = redactUrl(url);
+  if (safe === url) return;
+  error.message = error.message.replaceAll(url, safe);
+  if (error.stack) error.stack = error.stack.replaceAll(url, safe);
+  Object.defineProperty(error, 'request', { value: new Request(safe, { method }), enumerable: true, configurable: true });
 }
 
 function isJsonBody(body: unknown): body is Record<string, unknown> | unknown[] {

@@ -3,12 +3,15 @@
 
 export type HeaderInput = HeadersInit | Record<string, string | undefined>;
 
+function entries(input: HeaderInput): Array<[string, string | undefined]> {
+  return input instanceof Headers || Array.isArray(input) ? [...new Headers(input as HeadersInit)] : Object.entries(input);
+}
+
 /** Lower-cases names once so per-request merging is plain object work. */
 export function normalizeHeaders(input: HeaderInput | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!input) return out;
-  const entries = input instanceof Headers || Array.isArray(input) ? [...new Headers(input as HeadersInit)] : Object.entries(input);
-  for (const [name, value] of entries) {
+  for (const [name, value] of entries(input)) {
     if (value !== undefined) out[name.toLowerCase()] = String(value);
   }
   return out;
@@ -18,8 +21,7 @@ export function normalizeHeaders(input: HeaderInput | undefined): Record<string,
 export function mergeHeaders(defaults: Record<string, string>, call: HeaderInput | undefined): Record<string, string> {
   const out = { ...defaults };
   if (!call) return out;
-  const entries = call instanceof Headers || Array.isArray(call) ? [...new Headers(call as HeadersInit)] : Object.entries(call);
-  for (const [rawName, value] of entries) {
+  for (const [rawName, value] of entries(call)) {
     const name = rawName.toLowerCase();
     if (value === undefined) delete out[name];
     else if (name === 'prefer' && out.prefer) out.prefer = joinPrefer(out.prefer, String(value));

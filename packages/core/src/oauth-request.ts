@@ -1,6 +1,6 @@
 // The OAuth request handler: puts the current bearer token on each attempt (innermost, so a retry
 // always carries the token of its own moment) and answers a rejected token with one refresh and one replay.
-import { parseGraphErrorCode } from './errors/parse-error-code.js';
+import { graphErrorCode } from './errors/graph-error.js';
 import type { TokenRefresher } from './token-refresh.js';
 
 /** Sends one HTTP exchange with the given Authorization value. */
@@ -15,7 +15,7 @@ export class OAuthRequest {
 
   async send(request: Request, sendOnce: SendOnce): Promise<Response> {
     const { signal } = request;
-    const token = this.#tokens.fresh() ?? (await this.#tokens.token(signal));
+    const token = this.#tokens.fresh() ?? (await this.#tokens.get({ signal })).token;
     // A body can be sent once: keep a copy in case the token is rejected and the request replayed.
     const spare = request.body ? request.clone() : undefined;
     const response = await sendOnce(request, `Bearer ${token}`);
@@ -40,7 +40,7 @@ async function readChallenge(response: Response): Promise<Challenge> {
   const text = await response.text().catch(() => '');
   const rebuilt = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
   const claims = parseClaims(response.headers.get('www-authenticate'));
-  const code = parseGraphErrorCode(text);
+  const code = graphErrorCode(text);
   return { refresh: claims !== undefined || code === 'InvalidAuthenticationToken', claims, response: rebuilt };
 }
 

@@ -3,6 +3,8 @@ import { configError } from './errors/config-error.js';
 
 export interface Target {
   url: string;
+  /** `scheme://host[:port]`: a URL with this origin gets the same bearer decision. */
+  origin: string;
   host: string;
   /** The host is one of the connection's Graph hosts (allowedHosts). */
   graphHost: boolean;
@@ -70,6 +72,6 @@ export class TargetResolver {
   #decide(url: URL): Omit<Target, 'url'> {
     const host = url.host.toLowerCase();
     const graphHost = this.#allowed.has(host);
-    return { host, graphHost, bearer: graphHost && mayCarryBearer(url) };
+    return { origin: url.origin, host, graphHost, bearer: graphHost && mayCarryBearer(url) };
   }
 }

@@ -36,13 +36,7 @@ export class TokenRefresher {
 
   /** The current token if it is not within the refresh margin of expiry; no await on the hot path. */
   fresh(): string | undefined {
-    const current = this.#current;
-    return current && current.expiresOn - this.#margin > Date.now() ? current.token : undefined;
-  }
-
-  /** A usable token: the current one, or a shared acquisition. */
-  async token(signal?: AbortSignal): Promise<string> {
-    return this.fresh() ?? (await this.get({ signal })).token;
+    return this.#usable()?.token;
   }
 
   /**
@@ -57,16 +51,19 @@ export class TokenRefresher {
 
   async get(options: { forceRefresh?: boolean; claims?: string; signal?: AbortSignal } = {}): Promise<AccessToken> {
     const { forceRefresh = false, claims, signal } = options;
-    if (!forceRefresh && !claims) {
-      const current = this.#current;
-      if (current && current.expiresOn - this.#margin > Date.now()) return current;
-    }
+    const usable = forceRefresh || claims ? undefined : this.#usable();
+    if (usable) return usable;
     let flight = this.#flight;
     // Join a flight that satisfies this request; a forced or claims request cannot use a plain one.
     if (!flight || (forceRefresh && !flight.forced) || (claims !== undefined && flight.claims !== claims)) {
       flight = this.#start(forceRefresh, claims);
     }
     return signal ? raceAbort(flight.promise, signal) : flight.promise;
+  }
+
+  #usable(): AccessToken | undefined {
+    const current = this.#current;
+    return current && current.expiresOn - this.#margin > Date.now() ? current : undefined;
   }
 
   #start(forceRefresh: boolean, claims: string | undefined): Flight {

@@ -13,8 +13,8 @@ import type { Scheduler } from './scheduler.js';
 /** Per logical request, shared by its attempts. ky forwards unknown options to fetch, so it rides along. */
 export interface CallState {
   attempt: number;
-  /** The URL `bearer` was decided for: a hook that points the request elsewhere loses the token. */
-  url: string;
+  /** The origin `bearer` was decided for: a hook that points the request elsewhere loses the token. */
+  origin: string;
   host: string;
   bearer: boolean;
   policy: RetryPolicy;
@@ -46,7 +46,8 @@ export class Transport {
     const call = (init as Record<string, unknown> | undefined)?.[CALL] as CallState | undefined;
     if (!call) throw configError('internal: request reached the transport without its call state');
     const attempt = ++call.attempt;
-    const bearer = call.bearer && (request.url === call.url || this.#mayCarryBearer(request.url));
+    // Same origin, same decision (query strings added by ky do not matter); anything else is re-checked.
+    const bearer = call.bearer && (request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url));
     const began = Date.now();
     const admitted = this.#scheduler.admit(call.host, request.signal);
     if (admitted) await admitted;

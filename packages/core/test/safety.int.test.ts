@@ -1,5 +1,6 @@
 // Regressions from the security and pipeline review: each test failed before its fix.
 import { createServer } from 'node:http';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { connect, elapsed, simulator } from './support.js';
 
@@ -27,6 +28,35 @@ describe('the bearer token stays with allowed hosts', () => {
       '[@graphwire/core] defaultHeaders must not contain Authorization',
     );
     expect(graph.stats.requests).toBe(0);
+  });
+});
+
+describe('credentials in URLs', () => {
+  it('keeps a tempauth query credential out of timeout and HTTP errors, their messages, stacks and properties', async () => {
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/slow')) return; // never answers
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end('{"error":{"code":"accessDenied","message":"no"}}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const graph = await simulator();
+      const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const con = connect(graph, { timeout: 150, retries: 0 });
+      const errors = await Promise.all([
+        con.naive.get(`${origin}/slow?tempauth=SECRET-TEMPAUTH`).catch((e: unknown) => e),
+        con.naive.get(`${origin}/denied?UniqueId=1&tempauth=SECRET-TEMPAUTH`).catch((e: unknown) => e),
+      ]);
+      expect(errors.map((e) => (e as Error).name)).toEqual(['TimeoutError', 'GraphError']);
+      for (const error of errors) {
+        const seen = [inspect(error, { depth: 8, showHidden: true }), String((error as Error).stack), JSON.stringify(error)].join('\n');
+        expect(seen).not.toContain('SECRET-TEMPAUTH');
+        expect(seen).toContain('tempauth=');
+      }
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 

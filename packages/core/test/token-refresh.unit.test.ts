@@ -20,7 +20,7 @@ describe('TokenRefresher', () => {
   it('shares one acquisition among 1,000 concurrent callers', async () => {
     const session = new CountingSession(3_600_000);
     const tokens = new TokenRefresher(session, ['s'], 300_000, logger);
-    const results = await Promise.all(Array.from({ length: 1000 }, () => tokens.token()));
+    const results = await Promise.all(Array.from({ length: 1000 }, () => tokens.get().then((t) => t.token)));
     expect(session.calls).toHaveLength(1);
     expect(new Set(results)).toEqual(new Set(['token-1']));
     expect(session.calls[0]).toEqual({ scopes: ['s'], forceRefresh: false });
@@ -29,20 +29,20 @@ describe('TokenRefresher', () => {
   it('reuses the token until the refresh margin, then refreshes', async () => {
     const session = new CountingSession(3_600_000);
     const tokens = new TokenRefresher(session, ['s'], 300_000, logger);
-    await tokens.token();
+    await tokens.get().then((t) => t.token);
     expect(tokens.fresh()).toBe('token-1');
     const nearExpiry = new CountingSession(200_000); // inside the 5 min margin from the start
     const t2 = new TokenRefresher(nearExpiry, ['s'], 300_000, logger);
-    await t2.token();
+    await t2.get();
     expect(t2.fresh()).toBeUndefined();
-    await t2.token();
+    await t2.get();
     expect(nearExpiry.calls).toHaveLength(2);
   });
 
   it('after a rejection refreshes once, however many callers saw the 401', async () => {
     const session = new CountingSession(3_600_000);
     const tokens = new TokenRefresher(session, ['s'], 300_000, logger);
-    const first = await tokens.token();
+    const first = await tokens.get().then((t) => t.token);
     const next = await Promise.all(Array.from({ length: 50 }, () => tokens.afterRejection(first, undefined)));
     expect(new Set(next)).toEqual(new Set(['token-2']));
     expect(session.calls.map((c) => c.forceRefresh)).toEqual([false, true]);
@@ -61,7 +61,7 @@ describe('TokenRefresher', () => {
   it('wraps a failing session in GraphAuthError with the cause kept', async () => {
     const boom = new Error('network down');
     const tokens = new TokenRefresher({ getAccessToken: () => Promise.reject(boom) }, ['s'], 0, logger);
-    const error = await tokens.token().catch((e: unknown) => e);
+    const error = await tokens.get().then((t) => t.token).catch((e: unknown) => e);
     expect(isGraphAuthError(error)).toBe(true);
     expect(error).toBeInstanceOf(GraphAuthError);
     expect((error as GraphAuthError).cause).toBe(boom);
@@ -71,13 +71,13 @@ describe('TokenRefresher', () => {
   it('rejects a session result without a token', async () => {
     for (const bad of [undefined, {}, { token: '', expiresOn: 1 }, { token: 'x', expiresOn: Number.NaN }]) {
       const tokens = new TokenRefresher({ getAccessToken: async () => bad as never }, ['s'], 0, logger);
-      await expect(tokens.token()).rejects.toMatchObject({ name: 'GraphAuthError', errorCode: 'invalid_token_response' });
+      await expect(tokens.get().then((t) => t.token)).rejects.toMatchObject({ name: 'GraphAuthError', errorCode: 'invalid_token_response' });
     }
   });
 
   it('explains a missing session', async () => {
     const tokens = new TokenRefresher(undefined, ['s'], 0, logger);
-    await expect(tokens.token()).rejects.toMatchObject({ errorCode: 'no_session', message: expect.stringContaining('pass `session`') });
+    await expect(tokens.get().then((t) => t.token)).rejects.toMatchObject({ errorCode: 'no_session', message: expect.stringContaining('pass `session`') });
   });
 
   it('lets one caller stop waiting without cancelling the shared acquisition', async () => {

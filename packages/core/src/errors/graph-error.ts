@@ -57,7 +57,11 @@ export class GraphError extends Error {
     this.method = init.method;
     this.url = url;
     this.body = body;
-    this.response = response;
+    // After a redirect the response's own URL may carry a credential (a SharePoint `tempauth`):
+    // keep status and headers, drop the URL. The body was already read into `body`.
+    this.response = redactUrl(response.url) === response.url
+      ? response
+      : new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
     brand(this, BRAND);
   }
 }
@@ -65,6 +69,11 @@ export class GraphError extends Error {
 /** True for a GraphError from any copy of graphwire, in any realm. */
 export function isGraphError(value: unknown): value is GraphError {
   return hasBrand(value, BRAND);
+}
+
+/** Graph's `error.code` from a body (parsed JSON or text); undefined for anything else. */
+export function graphErrorCode(body: unknown): string | undefined {
+  return stringField(graphErrorObject(parseMaybeJson(body)), 'code');
 }
 
 function parseMaybeJson(body: unknown): unknown {
