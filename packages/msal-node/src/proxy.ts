@@ -22,8 +22,9 @@ export function createProxyDispatcher(options: NodeFetchOptions = {}): Dispatche
     let url: URL;
     try {
       url = new URL(proxy);
-    } catch (error) {
-      throw configError('option `proxy` is not a URL: give it as http://[user:password@]host:port', error);
+    } catch {
+      // No cause: Node's URL error keeps the input, which may hold the proxy password.
+      throw configError('option `proxy` is not a URL: give it as http://[user:password@]host:port');
     }
     // ProxyAgent turns the URL's user:password into Proxy-Authorization itself.
     return new ProxyAgent(url.href);
