@@ -94,6 +94,11 @@ export class Executor {
     return this.#ky(target.url, kyOptions);
   }
 
+  /** A 429 seen outside an attempt (a throttled `$batch` sub-request): pause `host` as a direct 429 would. */
+  throttled(host: string, ms: number): void {
+    this.#scheduler.throttled(host, Math.min(ms, this.#options.retry.maxRetryAfter));
+  }
+
   close(): void {
     this.#scheduler.close(configError('the Connection was closed while this request waited to start'));
   }

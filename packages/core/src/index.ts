@@ -31,6 +31,10 @@ export { parseRetryAfter, backoffDelay } from './retry-timing.js';
 // Where credentials may go (platform packages apply the same rule to token endpoints)
 export { isSecureEndpoint } from './target.js';
 
+// Option validation shared by every graphwire package (unknown keys and wrong types are TypeErrors)
+export { validateOptions, rules as optionRules, oneOf, either, arrayOf } from './option-rules.js';
+export type { OptionRule, OptionRules } from './option-rules.js';
+
 // National clouds, logging
 export { CLOUD_HOSTS, authorityFor, cloudEndpoint } from './clouds.js';
 export type { ApiVersion, CloudEndpoint, CloudName } from './clouds.js';
