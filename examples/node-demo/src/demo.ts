@@ -7,6 +7,8 @@ import { TEST_CLIENTS, jwksTokenValidator, startGraphSimulator, startOidcProvide
 export interface DemoSummary {
   users: number;
   pages: number;
+  batched: number;
+  uploadedBytes: number;
   created: string;
   throttledRequests: number;
   tooManyRequestsSent: number;
@@ -31,19 +33,34 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     });
     const con = new Connection({ session, fetch: session.fetch, baseUrl: `${graph.url}/v1.0` });
 
-    // 1. Paging: follow @odata.nextLink until the last page.
-    let url: string | undefined = 'users?$top=10';
-    let users = 0;
+    // 1. Paging: con.paginate follows @odata.nextLink (a token only ever goes to allowed hosts).
+    const listing = con.paginate<{ id: string }>('users', { searchParams: { $top: 10 } });
+    const ids: string[] = [];
     let pages = 0;
-    while (url) {
-      const page: { value: unknown[]; '@odata.nextLink'?: string } = await con.get(url).json();
-      users += page.value.length;
+    for await (const page of listing.pages()) {
+      ids.push(...page.value.map((user) => user.id));
       pages++;
-      url = page['@odata.nextLink'];
     }
+    const users = ids.length;
     print(`Listed ${users} users in ${pages} pages`);
 
-    // 2. Writes: objects are sent as JSON; errors are typed.
+    // 2. Batching: one request per user, 20 per $batch call, results in input order.
+    const details = await con.batch<{ displayName: string; mail: string }>(
+      ids.map((id) => ({ method: 'GET', url: `users/${id}?$select=displayName,mail` })),
+      { onProgress: (done, total) => { if (done === total || done % 20 === 0) print(`  batch: ${done}/${total} users fetched`); } },
+    );
+    print(`Fetched ${details.filter((d) => d.status === 200).length} user details in ${Math.ceil(details.length / 20)} $batch calls`);
+
+    // 3. Uploads: a CSV report through an upload session, slice by slice, with progress.
+    const csv = ['displayName,mail', ...details.map((d) => { const u = d.body as { displayName: string; mail: string }; return `${u.displayName},${u.mail}`; })].join('\n');
+    const report = new TextEncoder().encode(csv.repeat(2000)); // ~5 MB, above the 4 MiB simple-upload limit
+    const item = await con.upload<{ name: string; size: number }>('me/drive/root:/reports/users.csv:', report, {
+      chunkSize: 320 * 1024 * 5,
+      onProgress: (done, total) => print(`  upload: ${Math.round((100 * done) / total)}% (${done} of ${total} bytes)`),
+    });
+    print(`Uploaded ${item.name} (${item.size} bytes)`);
+
+    // 4. Writes: objects are sent as JSON; errors are typed.
     const list = await con.post('me/todo/lists', { json: { displayName: 'Groceries' } }).json<{ id: string; displayName: string }>();
     await con.patch(`me/todo/lists/${list.id}`, { json: { displayName: 'Shopping' } });
     print(`Created todo list ${list.id}`);
@@ -53,7 +70,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
       if (isGraphError(error)) print(`Missing user → ${error.status} ${error.code} (request-id ${error.requestId})`);
     }
 
-    // 3. Throttling: a stream of 60 requests, one every 10 ms, against a budget of 20 per second.
+    // 5. Throttling: a stream of 60 requests, one every 10 ms, against a budget of 20 per second.
     //    The first 429 pauses the whole connection until Retry-After, so the requests started during
     //    the pause wait instead of each drawing its own 429.
     const before = graph.stats.throttled;
@@ -70,7 +87,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     const tokenRequests = idp.stats.tokenRequests.client_credentials ?? 0;
     print(`Token endpoint calls: ${tokenRequests} (one token, reused from memory)`);
     await con.close();
-    return { users, pages, created: list.displayName, throttledRequests: 60, tooManyRequestsSent: tooMany, tokenRequests };
+    return { users, pages, batched: details.filter((d) => d.status === 200).length, uploadedBytes: item.size, created: list.displayName, throttledRequests: 60, tooManyRequestsSent: tooMany, tokenRequests };
   } finally {
     await graph.close();
     await idp.close();

@@ -1,12 +1,19 @@
 import type { ResponsePromise } from 'ky';
+import { type BatchOptions, runBatch } from './batch.js';
+import type { BatchResponse } from './batch-codec.js';
+import type { BatchRequest } from './batch-plan.js';
 import { configError } from './errors/config-error.js';
 import { Executor, type RequestOptions } from './executor.js';
 import { NaiveRequest } from './naive-request.js';
 import { type ConnectionOptions, resolveOptions } from './options.js';
 import { PageIterator, type PaginateOptions } from './paginate.js';
+import { redactUrl } from './redact.js';
+import type { RetryPolicy } from './retry-policy.js';
 import type { AccessToken } from './session.js';
 import { TargetResolver } from './target.js';
 import { TokenRefresher } from './token-refresh.js';
+import { type UploadOptions, type UploadTarget, runUpload } from './upload.js';
+import type { UploadData } from './upload-source.js';
 import { VerbMethods } from './verbs.js';
 
 const METHOD = /^[A-Za-z]+$/;
@@ -22,6 +29,7 @@ export class Connection extends VerbMethods {
   readonly #tokens: TokenRefresher;
   readonly #executor: Executor;
   readonly #baseUrl: string;
+  readonly #retry: RetryPolicy;
   readonly #unsubscribe: () => void;
   #closed = false;
 
@@ -29,6 +37,7 @@ export class Connection extends VerbMethods {
     super();
     const resolved = resolveOptions(options);
     this.#baseUrl = resolved.baseUrl.href.replace(/\/+$/, '');
+    this.#retry = resolved.retry;
     this.#targets = new TargetResolver(resolved.baseUrl, resolved.allowedHosts);
     this.#tokens = new TokenRefresher(resolved.session, resolved.scopes, resolved.refreshMargin, resolved.logger);
     this.#executor = new Executor(resolved, this.#tokens, (url) => this.#targets.mayCarryBearer(url));
@@ -53,6 +62,30 @@ export class Connection extends VerbMethods {
     return new PageIterator<T>((next, opts) => this.get(next, opts), url, options);
   }
 
+  /**
+   * Any number of requests over JSON batching (`$batch` calls of at most 20), results in input order.
+   * Throttled items are sent again after their Retry-After; a failed item has `error`, and never
+   * rejects the whole batch.
+   */
+  batch<T = unknown>(requests: readonly BatchRequest[], options?: BatchOptions): Promise<BatchResponse<T>[]> {
+    const host = this.#targets.resolve('$batch').host;
+    return runBatch<T>({
+      post: (body, signal) => this.post('$batch', { body, signal }).json(),
+      toRelative: (url) => this.#relative(url),
+      throttled: (ms) => this.#executor.throttled(host, ms),
+      policy: this.#retry,
+    }, requests, options);
+  }
+
+  /**
+   * Uploads a file to a drive path ending in ':' (`'me/drive/root:/reports/q3.pdf:'`) or to an
+   * existing `{ uploadUrl }`, in slices that resume where the server stands after a failure.
+   * Resolves to the created or replaced driveItem.
+   */
+  upload<T = Record<string, unknown>>(target: UploadTarget, data: UploadData, options?: UploadOptions): Promise<T> {
+    return runUpload({ graph: this, naive: this.naive, policy: this.#retry }, target, data, options) as Promise<T>;
+  }
+
   /** The current access token via the refresh orchestrator; `forceRefresh` skips every cache. */
   getAccessToken(options: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<AccessToken> {
     return this.#tokens.get(options);
@@ -63,6 +96,16 @@ export class Connection extends VerbMethods {
     this.#closed = true;
     this.#unsubscribe();
     this.#executor.close();
+  }
+
+  /** `/users/1?…` for a URL under the base URL, as `$batch` wants it. */
+  #relative(url: string | URL): { url: string; absolute: string } {
+    const { url: absolute } = this.#targets.resolve(url);
+    const base = `${this.#baseUrl}/`;
+    if (!absolute.startsWith(base)) {
+      throw configError(`batch: ${redactUrl(absolute)} is not under the connection's base URL ${this.#baseUrl}; $batch runs requests on its own host and API version only`);
+    }
+    return { url: `/${absolute.slice(base.length)}`, absolute };
   }
 
   #send(method: string, url: string | URL, options: RequestOptions = {}, authenticate: boolean): ResponsePromise {

@@ -2,13 +2,16 @@
 // waits between retries (abortable) and shapes the ResponsePromise; graphwire's Transport (the
 // `fetch` ky calls for every attempt) does what must happen per attempt.
 import ky, {
-  isHTTPError, isNetworkError, isTimeoutError, type NetworkError, type TimeoutError,
+  isHTTPError, type NetworkError, type TimeoutError,
   type BeforeErrorState, type KyInstance, type Options as KyOptions, type ResponsePromise,
 } from 'ky';
+import { isCallerAbort } from './caller-abort.js';
 import { configError } from './errors/config-error.js';
 import { GraphError } from './errors/graph-error.js';
 import { type HeaderInput, mergeHeaders } from './headers.js';
+import { isKyNetworkError, isKyTimeoutError } from './ky-errors.js';
 import { OAuthRequest } from './oauth-request.js';
+import { randomUUID } from './random-uuid.js';
 import { redactUrl } from './redact.js';
 import type { ResolvedOptions } from './options.js';
 import { type RetryOptions, isIdempotent, isRetryableNetworkError, resolveRetry } from './retry-policy.js';
@@ -59,7 +62,7 @@ export class Executor {
         delay: (retry) => backoffDelay(retry, policy),
         shouldRetry: ({ error }) => this.#shouldRetry(error),
       },
-      hooks: { ...userHooks, beforeError: [toPublicError, ...beforeError] },
+      hooks: { ...userHooks, beforeError: [(state) => toPublicError(state, policy.maxRetryAfter), ...beforeError] },
     });
   }
 
@@ -75,7 +78,7 @@ export class Executor {
     if (merged.authorization !== undefined) {
       throw configError('an Authorization header was given: tokens come from `session` (e.g. new StaticTokenSession(token)) so they reach allowed hosts only, and con.naive never sends one');
     }
-    merged['client-request-id'] ??= crypto.randomUUID();
+    merged['client-request-id'] ??= randomUUID();
     if (target.graphHost) merged.sdkversion = SDK_VERSION;
     const policy = retry === undefined ? this.#options.retry : resolveRetry(retry, this.#options.retry, 'retry');
     const call: CallState = {
@@ -104,16 +107,27 @@ export class Executor {
   }
 
   #shouldRetry(error: Error): boolean | undefined {
-    if (isNetworkError(error)) return isRetryableNetworkError(error.request.method, error);
-    if (isTimeoutError(error)) return isIdempotent(error.request.method) ? undefined : false;
-    return false; // HTTP statuses were decided in the transport; anything else is not transient
+    if (isKyNetworkError(error)) return isRetryableNetworkError(error.request.method, error);
+    if (isKyTimeoutError(error)) return isIdempotent(error.request.method) ? undefined : false;
+    // HTTP statuses were decided in the transport; anything else (a caller's abort reason, however
+    // it is named, a hook's error) is not transient. ky never retries after the caller's abort anyway.
+    return false;
   }
 }
 
-/** HTTP errors become GraphError; ky's other errors lose any credential in their URL (message, stack, request). */
-function toPublicError({ request, error }: BeforeErrorState): Error {
-  if (isHTTPError(error)) return new GraphError({ method: request.method, url: request.url, response: error.response, body: error.data });
-  if (isTimeoutError(error) || isNetworkError(error)) redactRequestUrl(error);
+/**
+ * The caller's abort reason comes out as is; HTTP errors become GraphError; ky's other errors lose
+ * any credential in their URL (message, stack, request).
+ */
+function toPublicError({ request, error, options }: BeforeErrorState, connectionMaxRetryAfter: number): Error {
+  if (isCallerAbort(request.signal, error)) return error;
+  if (isHTTPError(error)) {
+    // The request's own policy (a per-call `retry`) bounds retryAfterMs, as it bounded the wait.
+    const call = (options as { [CALL]?: CallState })[CALL];
+    const maxRetryAfter = call?.policy.maxRetryAfter ?? connectionMaxRetryAfter;
+    return new GraphError({ method: request.method, url: request.url, response: error.response, body: error.data, maxRetryAfter });
+  }
+  if (isKyTimeoutError(error) || isKyNetworkError(error)) redactRequestUrl(error);
   return error;
 }
 

@@ -7,6 +7,11 @@ export type { RequestOptions } from './executor.js';
 export type { NaiveRequest } from './naive-request.js';
 export { PageIterator } from './paginate.js';
 export type { GraphPage, PaginateOptions } from './paginate.js';
+export type { BatchOptions } from './batch.js';
+export type { BatchRequest } from './batch-plan.js';
+export type { BatchResponse } from './batch-codec.js';
+export type { UploadOptions, UploadTarget } from './upload.js';
+export type { UploadData } from './upload-source.js';
 export type { ResponsePromise } from 'ky';
 
 // Sessions (where tokens come from) and token stores (where sessions keep them)

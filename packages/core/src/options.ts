@@ -6,7 +6,7 @@ import { type HeaderInput, normalizeHeaders } from './headers.js';
 import { type Logger, resolveLogger } from './logger.js';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, resolveRetry } from './retry-policy.js';
 import type { AuthSession } from './session.js';
-import { isLoopback } from './target.js';
+import { isLoopback, refuseUserinfo, withoutUserinfo } from './target.js';
 
 export interface ConnectionOptions {
   /** Where tokens come from; required for authenticated calls, not for `con.naive`. */
@@ -132,8 +132,9 @@ function parseBaseUrl(value: unknown): URL {
   try {
     url = new URL(String(value));
   } catch {
-    throw configError(`baseUrl must be an absolute URL such as https://graph.microsoft.com/v1.0 (got ${JSON.stringify(value)})`);
+    throw configError(`baseUrl must be an absolute URL such as https://graph.microsoft.com/v1.0 (got ${JSON.stringify(withoutUserinfo(String(value)))})`);
   }
+  refuseUserinfo(url, 'baseUrl');
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     throw configError(`baseUrl must use https (http is accepted only for loopback hosts such as a local simulator): ${url.origin}`);
   }
@@ -143,8 +144,9 @@ function parseBaseUrl(value: unknown): URL {
 
 function resolveAllowedHosts(value: unknown, baseUrl: URL): ReadonlySet<string> {
   if (value === undefined) return new Set([baseUrl.host.toLowerCase()]);
-  if (!Array.isArray(value) || !value.every((h) => typeof h === 'string' && /^[^/\s:]+(:\d+)?$|^\[[^\]]+\](:\d+)?$/.test(h))) {
-    throw configError('allowedHosts must be an array of host names, with a port where it is not the default (e.g. ["graph.microsoft.com", "127.0.0.1:8080"])');
+  // No `@`: `user:pass@host` is a credential, not a host (the message does not echo the entries).
+  if (!Array.isArray(value) || !value.every((h) => typeof h === 'string' && /^[^/\s:@]+(:\d+)?$|^\[[^\]@]+\](:\d+)?$/.test(h))) {
+    throw configError('allowedHosts must be an array of host names, with a port where it is not the default (e.g. ["graph.microsoft.com", "127.0.0.1:8080"]), without user names or passwords');
   }
   return new Set(value.map((h: string) => h.toLowerCase()));
 }

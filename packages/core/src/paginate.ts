@@ -3,6 +3,7 @@
 import type { ResponsePromise } from 'ky';
 import { configError } from './errors/config-error.js';
 import type { RequestOptions } from './executor.js';
+import { type OptionRule, rules, validateOptions } from './option-rules.js';
 
 /** One page of a Graph collection. */
 export interface GraphPage<T> {
@@ -18,6 +19,15 @@ export interface PaginateOptions extends Pick<RequestOptions, 'searchParams' | '
   maxPages?: number;
 }
 
+const RULES: Record<keyof PaginateOptions, OptionRule> = {
+  searchParams: { expected: 'a query string, URLSearchParams or an object of names to values', test: (v) => typeof v === 'string' || typeof v === 'object' },
+  headers: { expected: 'an object of header names to values, or Headers', test: (v) => typeof v === 'object' && v !== null },
+  timeout: { expected: 'a positive number of milliseconds, or false', test: (v) => v === false || rules.positiveMilliseconds.test(v) },
+  retry: { expected: 'a retry limit or RetryOptions', test: (v) => typeof v === 'number' || rules.object.test(v) },
+  signal: rules.signal,
+  maxPages: rules.positiveInteger,
+};
+
 type Get = (url: string | URL, options: RequestOptions) => ResponsePromise;
 
 /** `for await (const item of con.paginate('users'))`; `.pages()` for whole pages; `.deltaLink` after the last. */
@@ -28,10 +38,7 @@ export class PageIterator<T> implements AsyncIterable<T> {
   #deltaLink: string | undefined;
 
   constructor(get: Get, url: string | URL, options: PaginateOptions = {}) {
-    const { maxPages } = options;
-    if (maxPages !== undefined && !(Number.isInteger(maxPages) && maxPages >= 1)) {
-      throw configError('paginate: maxPages must be a whole number of at least 1');
-    }
+    validateOptions('@graphwire/core', 'paginate', options, RULES);
     this.#get = get;
     this.#url = url;
     this.#options = options;

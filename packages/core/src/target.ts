@@ -31,6 +31,21 @@ export function isSecureEndpoint(url: string | URL): boolean {
   }
 }
 
+/**
+ * `https://user:pass@host/…`: fetch refuses to build such a Request (with a bare TypeError that
+ * echoes the password), and Graph authenticates by bearer only. Refused early, without the secret.
+ */
+export function refuseUserinfo(url: URL, what: string): void {
+  if (url.username || url.password) {
+    throw configError(`${what} must not contain a user name or password (${url.origin}${url.pathname}): Graph takes the bearer token from \`session\``);
+  }
+}
+
+/** For messages about unparsable input: whatever precedes an `@` in the authority may be a password. */
+export function withoutUserinfo(text: string): string {
+  return text.replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1[redacted]@');
+}
+
 /** Resolves paths against one base URL, with the base's own decisions computed once. */
 export class TargetResolver {
   readonly #base: string;
@@ -61,11 +76,12 @@ export class TargetResolver {
     try {
       url = new URL(input);
     } catch {
-      throw configError(`invalid URL ${JSON.stringify(String(input))}: pass a path like 'me/messages' or an absolute https URL`);
+      throw configError(`invalid URL ${JSON.stringify(withoutUserinfo(String(input)))}: pass a path like 'me/messages' or an absolute https URL`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw configError(`unsupported URL scheme ${url.protocol} in ${url.origin}: use https`);
     }
+    refuseUserinfo(url, 'a request URL');
     return { url: url.href, ...this.#decide(url) };
   }
 

@@ -2,6 +2,7 @@
 // concurrency, 429 pause), adds the bearer token where allowed, bounds the attempt with the timeout,
 // and decides which statuses are retried: it is the one place that sees every attempt.
 import { ForceRetryError, TimeoutError } from 'ky';
+import { isCallerAbort } from './caller-abort.js';
 import { configError } from './errors/config-error.js';
 import type { OAuthRequest } from './oauth-request.js';
 import type { ResolvedOptions } from './options.js';
@@ -58,7 +59,7 @@ export class Transport {
         ? await this.#oauth.send(request, (req, authorization) => this.#sendOnce(req, authorization, call.timeout))
         : await this.#sendOnce(request, undefined, call.timeout);
     } catch (error) {
-      if (this.#debug) this.#log(request, `${errorLabel(error)} (attempt ${attempt}, waited ${waited} ms)`);
+      if (this.#debug) this.#log(request, `${errorLabel(request, error)} (attempt ${attempt}, waited ${waited} ms)`);
       throw error;
     } finally {
       this.#scheduler.release(call.host);
@@ -125,7 +126,9 @@ export class Transport {
   }
 }
 
-function errorLabel(error: unknown): string {
+function errorLabel(request: Request, error: unknown): string {
+  // A caller's AbortSignal.timeout() is named TimeoutError too: say whose deadline it was.
+  if (isCallerAbort(request.signal, error)) return 'aborted by the caller';
   if (!(error instanceof Error)) return 'failed';
   const code = socketErrorCode(error);
   return code ? `${error.name} ${code}` : error.name;

@@ -23,7 +23,8 @@ describe('paginate', () => {
     const two: unknown[] = [];
     for await (const user of con.paginate('users?$top=10', { maxPages: 2 })) two.push(user);
     expect(two).toHaveLength(20);
-    expect(() => con.paginate('users', { maxPages: 0 })).toThrow('[@graphwire/core] paginate: maxPages must be a whole number');
+    expect(() => con.paginate('users', { maxPages: 0 })).toThrow("[@graphwire/core] paginate: option 'maxPages' must be a whole number");
+    expect(() => con.paginate('users', { maxPage: 2 } as never)).toThrow("[@graphwire/core] paginate: unknown option 'maxPage' (did you mean 'maxPages'?)");
   });
 
   it('exposes the final @odata.deltaLink after a delta round, and none otherwise', async () => {

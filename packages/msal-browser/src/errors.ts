@@ -1,6 +1,12 @@
-import { GraphAuthError, isGraphAuthError } from '@graphwire/core';
+import { GraphAuthError, isGraphAuthError, validateOptions, type OptionRules } from '@graphwire/core';
 
-export const PREFIX = '[@graphwire/msal-browser]';
+export const PACKAGE = '@graphwire/msal-browser';
+export const PREFIX = `[${PACKAGE}]`;
+
+/** Checks an options bag with the shared validator: unknown keys and wrong types are a TypeError. */
+export function checkOptions<T>(owner: string, options: T, rules: OptionRules): T {
+  return validateOptions(PACKAGE, owner, options, rules);
+}
 
 const REDIRECT_BRAND = Symbol.for('graphwire.RedirectInProgressError');
 

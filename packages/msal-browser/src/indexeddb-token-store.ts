@@ -1,8 +1,8 @@
-import type { TokenStore } from '@graphwire/core';
+import { optionRules as rules, type OptionRules, type TokenStore } from '@graphwire/core';
 import { createCipher, type Cipher } from './encryption.js';
 import { leaseLock, webLocks, type LockRunner } from './cross-tab-lock.js';
 import { memoryBackend, openIndexedDbBackend, type KeyValueBackend } from './key-value-backend.js';
-import { PREFIX } from './errors.js';
+import { PREFIX, checkOptions } from './errors.js';
 
 export interface IndexedDbTokenStoreOptions {
   /** IndexedDB database name; default `graphwire`. Use one per app when several share an origin. */
@@ -16,6 +16,14 @@ export interface IndexedDbTokenStoreOptions {
   /** Lease length of the cross-tab lock where Web Locks are missing; default 60 s. */
   leaseMs?: number;
 }
+
+export const INDEXED_DB_TOKEN_STORE_RULES: OptionRules = {
+  databaseName: { ...rules.nonEmptyString, aliases: ['database', 'dbName', 'name'] },
+  storeName: { ...rules.nonEmptyString, aliases: ['objectStore', 'objectStoreName', 'store'] },
+  encrypt: { ...rules.boolean, aliases: ['encrypted', 'encryption'] },
+  onWarning: { ...rules.function, aliases: ['onWarn', 'warn'] },
+  leaseMs: { ...rules.positiveMilliseconds, aliases: ['lease', 'lockTimeoutMs'] },
+};
 
 interface Opened {
   backend: KeyValueBackend;
@@ -36,6 +44,7 @@ export class IndexedDbTokenStore implements TokenStore {
   #warned = false;
 
   constructor(options: IndexedDbTokenStoreOptions = {}) {
+    checkOptions('IndexedDbTokenStore', options, INDEXED_DB_TOKEN_STORE_RULES);
     this.#databaseName = options.databaseName ?? 'graphwire';
     this.#storeName = options.storeName ?? 'tokens';
     this.#options = options;

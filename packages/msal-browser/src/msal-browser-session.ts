@@ -3,10 +3,12 @@ import type { AccountInfo, AuthenticationResult, IPublicClientApplication } from
 import { GraphAuthError, TokenInvalidation, cloudEndpoint, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
 import { adoptAccount, chooseAccount, findAccount } from './account-choice.js';
 import { endSessionRequest } from './end-session-request.js';
-import { PREFIX, RedirectInProgressError, toGraphAuthError } from './errors.js';
+import { PREFIX, RedirectInProgressError, checkOptions, toGraphAuthError } from './errors.js';
 import { IndexedDbTokenStore } from './indexeddb-token-store.js';
 import { RedirectNavigation } from './redirect-navigation.js';
-import { buildMsalConfiguration, type Interaction, type LoginOptions, type LogoutOptions, type MsalBrowserSessionOptions } from './session-options.js';
+import {
+  LOGIN_OPTION_RULES, LOGOUT_OPTION_RULES, MSAL_BROWSER_SESSION_RULES, buildMsalConfiguration, type Interaction, type LoginOptions, type LogoutOptions, type MsalBrowserSessionOptions,
+} from './session-options.js';
 import { accountKey, rememberToken, withEntryLock } from './stored-tokens.js';
 import { acquireToken, interact, type AcquisitionContext } from './token-acquisition.js';
 import { storedOrAcquired } from './token-reuse.js';
@@ -27,7 +29,8 @@ export class MsalBrowserSession implements AuthSession {
   #ready: Promise<AccountInfo | null> | undefined;
 
   constructor(options: MsalBrowserSessionOptions) {
-    if (!options.msalInstance && !options.clientId) throw new TypeError(`${PREFIX} clientId is required unless msalInstance is given`);
+    checkOptions('MsalBrowserSession', options, MSAL_BROWSER_SESSION_RULES);
+    if (!options?.msalInstance && !options?.clientId) throw new TypeError(`${PREFIX} clientId is required unless msalInstance is given`);
     this.#options = options;
     this.#store = options.tokenStore ?? new IndexedDbTokenStore();
     this.#scopes = options.scopes ?? [cloudEndpoint(options.cloud ?? 'global').defaultScope];
@@ -56,6 +59,7 @@ export class MsalBrowserSession implements AuthSession {
   }
 
   async login(options: LoginOptions = {}): Promise<AccountInfo> {
+    checkOptions('MsalBrowserSession.login', options, LOGIN_OPTION_RULES);
     await this.initialize();
     const scopes = options.scopes ?? this.#scopes;
     const request = { scopes, ...(options.prompt ? { prompt: options.prompt } : {}), ...(options.loginHint ? { loginHint: options.loginHint } : {}) };
@@ -74,6 +78,7 @@ export class MsalBrowserSession implements AuthSession {
 
   /** Forgets the account's stored tokens, then signs it out (by redirect, popup, or locally). */
   async logout(options: LogoutOptions = {}): Promise<void> {
+    checkOptions('MsalBrowserSession.logout', options, LOGOUT_OPTION_RULES);
     await this.initialize();
     const account = options.account ?? this.msal.getActiveAccount();
     if (account) await this.#store.delete(this.#entry(account));
@@ -97,6 +102,9 @@ export class MsalBrowserSession implements AuthSession {
 
   /** Chooses whose tokens `getAccessToken` returns: an account, its username, or its homeAccountId. */
   async setActiveAccount(account: AccountInfo | string): Promise<AccountInfo> {
+    if (!(typeof account === 'string' ? account !== '' : typeof account?.homeAccountId === 'string')) {
+      throw new TypeError(`${PREFIX} MsalBrowserSession.setActiveAccount: give an AccountInfo, a username or a homeAccountId`);
+    }
     await this.initialize();
     const found = typeof account === 'string' ? findAccount(this.msal, account) : account;
     if (!found) throw new GraphAuthError(`${PREFIX} no signed-in account matches`, { errorCode: 'no_account', interactionRequired: true });

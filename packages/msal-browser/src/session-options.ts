@@ -1,9 +1,11 @@
 import type { AccountInfo, BrowserAuthOptions, Configuration, IPublicClientApplication } from '@azure/msal-browser';
 import type { TokenStore } from '@graphwire/core';
-import { authorityFor, type CloudName as Cloud } from '@graphwire/core';
+import { authorityFor, oneOf, optionRules as rules, type CloudName as Cloud, type OptionRules } from '@graphwire/core';
 import { PREFIX } from './errors.js';
 
 export type Interaction = 'redirect' | 'popup';
+
+const INTERACTION = { ...oneOf('redirect', 'popup'), aliases: ['mode', 'interactionType'] };
 
 export interface LoginOptions {
   scopes?: string[];
@@ -13,6 +15,13 @@ export interface LoginOptions {
   loginHint?: string;
 }
 
+export const LOGIN_OPTION_RULES: OptionRules = {
+  scopes: { ...rules.scopes, aliases: ['scope'] },
+  interaction: INTERACTION,
+  prompt: rules.nonEmptyString,
+  loginHint: { ...rules.nonEmptyString, aliases: ['username', 'login_hint'] },
+};
+
 export interface LogoutOptions {
   interaction?: Interaction;
   /** Forget the account in this browser only, without visiting the identity provider. */
@@ -20,6 +29,18 @@ export interface LogoutOptions {
   /** Default the active account. */
   account?: AccountInfo;
 }
+
+const ACCOUNT_INFO = {
+  expected: 'an AccountInfo (an object with homeAccountId and username), e.g. from session.accounts()',
+  test: (v: unknown) => typeof v === 'object' && v !== null
+    && typeof (v as AccountInfo).homeAccountId === 'string' && typeof (v as AccountInfo).username === 'string',
+};
+
+export const LOGOUT_OPTION_RULES: OptionRules = {
+  interaction: INTERACTION,
+  localOnly: { ...rules.boolean, aliases: ['local'] },
+  account: ACCOUNT_INFO,
+};
 
 /** MSAL's own configuration, passed through: `auth.knownAuthorities`, `auth.authorityMetadata`, `system.protocolMode`, `cache`, … */
 export type MsalPassThrough = Omit<Configuration, 'auth'> & { auth?: Partial<BrowserAuthOptions> };
@@ -55,6 +76,36 @@ export interface MsalBrowserSessionOptions {
   /** An already created MSAL application; the options that configure MSAL are then ignored. */
   msalInstance?: IPublicClientApplication;
 }
+
+/** MSAL's own sections are passed through as they are; only their names are checked here. */
+export const MSAL_PASS_THROUGH_RULES: OptionRules = {
+  auth: rules.object,
+  cache: rules.object,
+  system: rules.object,
+  experimental: rules.object,
+  telemetry: rules.object,
+};
+
+/** Every key of MsalBrowserSessionOptions: checked by the constructor before anything else. */
+export const MSAL_BROWSER_SESSION_RULES: OptionRules = {
+  clientId: { ...rules.nonEmptyString, aliases: ['client_id', 'appId', 'applicationId'] },
+  tenantId: { ...rules.nonEmptyString, aliases: ['tenant', 'tenant_id'] },
+  authority: rules.nonEmptyString,
+  cloud: oneOf('global', 'usgov', 'dod', 'china'),
+  redirectUri: { ...rules.nonEmptyString, aliases: ['redirectUrl', 'redirect_uri'] },
+  postLogoutRedirectUri: { ...rules.nonEmptyString, aliases: ['postLogoutRedirectUrl', 'logoutRedirectUri'] },
+  scopes: { ...rules.scopes, aliases: ['scope'] },
+  interaction: INTERACTION,
+  tokenStore: { ...rules.tokenStore, aliases: ['store', 'cache'] },
+  refreshMarginMs: { ...rules.milliseconds, aliases: ['refreshMargin'] },
+  account: { ...rules.nonEmptyString, expected: 'a username or homeAccountId string', aliases: ['username', 'loginHint'] },
+  msal: { ...rules.object, keys: MSAL_PASS_THROUGH_RULES, aliases: ['msalConfig', 'configuration'] },
+  msalInstance: {
+    expected: 'an MSAL PublicClientApplication (or any IPublicClientApplication)',
+    test: (v) => typeof v === 'object' && v !== null && typeof (v as IPublicClientApplication).acquireTokenSilent === 'function',
+    aliases: ['instance', 'msalApp', 'app', 'pca'],
+  },
+};
 
 /**
  * The MSAL configuration for a session that creates its own application. `localStorage` by

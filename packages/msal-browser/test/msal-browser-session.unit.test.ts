@@ -115,6 +115,68 @@ describe('MsalBrowserSession', () => {
   });
 });
 
+describe('strict options', () => {
+  /** The TypeError `fn` throws (the test fails on anything else, or nothing). */
+  function typeError(fn: () => unknown): TypeError {
+    let error: unknown;
+    try {
+      fn();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    return error as TypeError;
+  }
+  const construct = (options: Record<string, unknown>) => () => new MsalBrowserSession({ clientId: 'c', tokenStore: new MemoryTokenStore(), ...options });
+
+  test('an unknown option is refused with the known ones listed', () => {
+    expect(typeError(construct({ clientSecret: 'x' })).message).toMatch(
+      /^\[@graphwire\/msal-browser\] MsalBrowserSession: unknown option 'clientSecret'; known options: clientId, tenantId, authority, cloud, redirectUri, postLogoutRedirectUri, scopes, interaction, tokenStore, refreshMarginMs, account, msal, msalInstance$/,
+    );
+    expect(typeError(construct({ redirectUrl: '/r' })).message).toMatch(/unknown option 'redirectUrl' \(did you mean 'redirectUri'\?\)/);
+    expect(typeError(construct({ msal: { auth: {}, cach: {} } })).message).toMatch(/unknown option 'msal.cach' \(did you mean 'msal.cache'\?\); known options of 'msal': auth, cache, system, experimental, telemetry/);
+  });
+
+  test('every option has its type checked', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ scopes: 'User.Read' }, /option 'scopes' must be a non-empty array of scope strings/],
+      [{ clientId: 7 }, /option 'clientId' must be a non-empty string \(got 7\)/],
+      [{ cloud: 'moon' }, /option 'cloud' must be one of 'global', 'usgov', 'dod', 'china'/],
+      [{ interaction: 'modal' }, /option 'interaction' must be one of 'redirect', 'popup'/],
+      [{ tokenStore: localStorageLike() }, /option 'tokenStore' must be a TokenStore/],
+      [{ refreshMarginMs: -5 }, /option 'refreshMarginMs' must be a number of milliseconds/],
+      [{ account: { username: 'x' } }, /option 'account' must be a username or homeAccountId string/],
+      [{ msal: 'config' }, /option 'msal' must be an object/],
+      [{ msal: { auth: 'c' } }, /option 'msal.auth' must be an object/],
+      [{ msalInstance: {} }, /option 'msalInstance' must be an MSAL PublicClientApplication/],
+    ];
+    for (const [options, message] of cases) {
+      const error = typeError(construct(options));
+      expect(error.message).toMatch(/^\[@graphwire\/msal-browser\] MsalBrowserSession: option '/);
+      expect(error.message).toMatch(message);
+    }
+  });
+
+  test('login, logout and setActiveAccount check their options too', async () => {
+    const { session } = sessionWith(fakeMsal());
+    await expect(session.login({ scope: ['User.Read'] } as never)).rejects.toThrow(/^\[@graphwire\/msal-browser\] MsalBrowserSession.login: unknown option 'scope' \(did you mean 'scopes'\?\); known options: scopes, interaction, prompt, loginHint$/);
+    await expect(session.login({ interaction: 'tab' } as never)).rejects.toBeInstanceOf(TypeError);
+    await expect(session.logout({ localonly: true } as never)).rejects.toThrow(/MsalBrowserSession.logout: unknown option 'localonly' \(did you mean 'localOnly'\?\)/);
+    await expect(session.logout({ account: 'ann@example.test' } as never)).rejects.toThrow(/option 'account' must be an AccountInfo/);
+    await expect(session.setActiveAccount(42 as never)).rejects.toThrow(/setActiveAccount: give an AccountInfo, a username or a homeAccountId/);
+  });
+
+  test('valid options are still accepted', () => {
+    expect(construct({ tenantId: 't', cloud: 'china', redirectUri: 'https://a/r', postLogoutRedirectUri: 'https://a/', scopes: ['User.Read'], interaction: 'popup', refreshMarginMs: 0, account: 'ann', msal: { auth: {}, system: {} } })()).toBeInstanceOf(MsalBrowserSession);
+    expect(sessionWith(fakeMsal()).session).toBeInstanceOf(MsalBrowserSession);
+  });
+});
+
+/** What someone might pass by mistake: a storage object, not a TokenStore. */
+function localStorageLike() {
+  return { getItem: () => null, setItem: () => undefined, removeItem: () => undefined };
+}
+
 describe('invalidation of Connections', () => {
   test('logout, another active account, and a login as someone else each notify subscribers', async () => {
     const OTHER = { homeAccountId: 'home-2', username: 'bo@example.test' } as AccountInfo;

@@ -6,6 +6,23 @@ import { leaseLock } from '../src/cross-tab-lock.js';
 import { memoryBackend } from '../src/key-value-backend.js';
 import { parseStoredTokens, scopeKey, withToken } from '../src/stored-tokens.js';
 
+describe('IndexedDbTokenStore options', () => {
+  test('an unknown option or a wrong type is a TypeError naming it and listing the known ones', () => {
+    expect(() => new IndexedDbTokenStore({ dbName: 'app' } as never)).toThrow(TypeError);
+    expect(() => new IndexedDbTokenStore({ dbName: 'app' } as never)).toThrow(
+      "[@graphwire/msal-browser] IndexedDbTokenStore: unknown option 'dbName' (did you mean 'databaseName'?); known options: databaseName, storeName, encrypt, onWarning, leaseMs",
+    );
+    expect(() => new IndexedDbTokenStore({ encrypt: 'yes' } as never)).toThrow("[@graphwire/msal-browser] IndexedDbTokenStore: option 'encrypt' must be true or false (got a string of 3 characters)");
+    expect(() => new IndexedDbTokenStore({ leaseMs: 0 })).toThrow(/option 'leaseMs' must be a number of milliseconds from 1/);
+    expect(() => new IndexedDbTokenStore({ onWarning: 'console' } as never)).toThrow(/option 'onWarning' must be a function/);
+    expect(() => new IndexedDbTokenStore({ databaseName: '' })).toThrow(/option 'databaseName' must be a non-empty string/);
+  });
+
+  test('valid options are accepted', () => {
+    expect(new IndexedDbTokenStore({ databaseName: 'app', storeName: 's', encrypt: false, onWarning: () => undefined, leaseMs: 5000 })).toBeInstanceOf(IndexedDbTokenStore);
+  });
+});
+
 describe('IndexedDbTokenStore without IndexedDB', () => {
   test('keeps working in memory and warns exactly once', async () => {
     const onWarning = vi.fn();

@@ -1,6 +1,7 @@
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
-import type { TokenStore } from '@graphwire/core';
+import { optionRules as rules, type TokenStore } from '@graphwire/core';
 import { mergeSerializedCaches } from './cache-merge.js';
+import { configError } from './errors.js';
 import { StoreLock } from './store-lock.js';
 
 /**
@@ -9,6 +10,8 @@ import { StoreLock } from './store-lock.js';
  * other processes are merged with, not overwritten. Pass the session's `lock` so the two nest.
  */
 export function tokenStoreCachePlugin(store: TokenStore, key: string, lock = new StoreLock(store, key)): ICachePlugin {
+  if (!rules.tokenStore.test(store)) throw configError(`tokenStoreCachePlugin: the store must be ${rules.tokenStore.expected}`);
+  if (!rules.nonEmptyString.test(key)) throw configError('tokenStoreCachePlugin: the key must be a non-empty string, e.g. `msal.<clientId>`');
   let loaded: string | undefined;
   return {
     async beforeCacheAccess(context: TokenCacheContext): Promise<void> {

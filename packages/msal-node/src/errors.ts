@@ -1,9 +1,26 @@
-import { GraphAuthError } from '@graphwire/core';
+import { GraphAuthError, validateOptions, type OptionRules } from '@graphwire/core';
 
-const PREFIX = '[@graphwire/msal-node]';
+export const PACKAGE = '@graphwire/msal-node';
+const PREFIX = `[${PACKAGE}]`;
 
-/** A problem in how the session or store was set up: name the option and say how to fix it. */
-export function configError(message: string, cause?: unknown): GraphAuthError {
+/** Checks an options bag with the shared validator: unknown keys and wrong types are a TypeError. */
+export function checkOptions<T>(owner: string, options: T, rules: OptionRules): T {
+  return validateOptions(PACKAGE, owner, options, rules);
+}
+
+/**
+ * Options that cannot work (missing, contradicting each other, out of range), found when they are
+ * received: a programming error, so a TypeError naming the option and the fix, as the validator's.
+ */
+export function configError(message: string): TypeError {
+  return new TypeError(`${PREFIX} ${message}`);
+}
+
+/**
+ * A set-up problem that shows only while getting a token (delegated scopes asked of an app-only
+ * flow, several cached accounts and no `username`): a GraphAuthError, as every getAccessToken failure.
+ */
+export function setupError(message: string, cause?: unknown): GraphAuthError {
   return new GraphAuthError(`${PREFIX} ${message}`, { errorCode: 'configuration_error', cause });
 }
 

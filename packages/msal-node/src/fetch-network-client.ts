@@ -1,6 +1,6 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { isSecureEndpoint } from '@graphwire/core';
-import { configError } from './errors.js';
+import { configError, setupError } from './errors.js';
 import type { FetchLike } from './proxy.js';
 
 // A token endpoint that hangs must not hang every Graph call waiting on the token.
@@ -15,6 +15,7 @@ export class FetchNetworkClient implements INetworkModule {
   readonly #fetch: FetchLike;
 
   constructor(fetch: FetchLike) {
+    if (typeof fetch !== 'function') throw configError('FetchNetworkClient: the argument must be a fetch function, e.g. createNodeFetch()');
     this.#fetch = fetch;
   }
 
@@ -30,7 +31,7 @@ export class FetchNetworkClient implements INetworkModule {
     // Token requests carry the client secret, refresh token or password: never over plain http to a
     // remote host, and never re-sent to wherever a redirect points.
     if (!isSecureEndpoint(url)) {
-      throw configError(`refusing to send a token request over plain http to ${new URL(url).host}: identity endpoints must use https (http only on loopback)`);
+      throw setupError(`refusing to send a token request over plain http to ${new URL(url).host}: identity endpoints must use https (http only on loopback)`);
     }
     const init: RequestInit = { method, headers: options?.headers ?? {}, redirect: 'error' };
     if (method === 'POST') init.body = options?.body ?? '';

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, chmodSync, mkdirSync, openSync, promises as fs, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { TokenStore } from '@graphwire/core';
+import { optionRules as rules, type OptionRules, type TokenStore } from '@graphwire/core';
 import { writeFileAtomic } from './atomic-write.js';
 import { ENCRYPTION_KEY_ENV, open, parseEncryptionKey, seal, type Sealed } from './encryption.js';
-import { configError, storeError } from './errors.js';
+import { checkOptions, storeError } from './errors.js';
 import { FileLock } from './file-lock.js';
 
 export interface FileTokenStoreOptions {
@@ -28,6 +28,22 @@ export interface FileTokenStoreOptions {
 const FORMAT = 'graphwire-token-store/1';
 // proper-lockfile's floor: below it, it silently uses 2 s anyway.
 const MIN_STALE_MS = 2000;
+const MAX_TIMER = 2_147_483_647;
+
+export const FILE_TOKEN_STORE_RULES: OptionRules = {
+  directory: { ...rules.nonEmptyString, expected: 'a string (a directory path)', aliases: ['path', 'dir', 'folder', 'tokenPath', 'token_path', 'location'] },
+  encryptionKey: {
+    expected: 'a string (32 bytes as base64 or hex text) or a Uint8Array of 32 bytes',
+    test: (v) => typeof v === 'string' || v instanceof Uint8Array,
+    aliases: ['key', 'encryption_key', 'secret', 'password'],
+  },
+  lockTimeoutMs: { ...rules.milliseconds, aliases: ['timeout', 'lockTimeout'] },
+  lockStaleMs: {
+    expected: `a number of milliseconds of at least ${MIN_STALE_MS} (the lock is refreshed every lockStaleMs / 2) and at most ${MAX_TIMER}`,
+    test: (v) => typeof v === 'number' && v >= MIN_STALE_MS && v <= MAX_TIMER,
+    aliases: ['staleMs', 'lockStale'],
+  },
+};
 
 interface Envelope {
   format: typeof FORMAT;
@@ -46,13 +62,11 @@ export class FileTokenStore implements TokenStore {
   readonly #lock: FileLock;
 
   constructor(options: FileTokenStoreOptions = {}) {
+    checkOptions('FileTokenStore', options, FILE_TOKEN_STORE_RULES);
     this.directory = path.resolve(options.directory ?? path.join(os.homedir(), '.graphwire'));
     this.#key = options.encryptionKey !== undefined
-      ? parseEncryptionKey(options.encryptionKey, 'FileTokenStore option `encryptionKey`')
-      : parseEncryptionKey(process.env[ENCRYPTION_KEY_ENV], `environment variable ${ENCRYPTION_KEY_ENV}`);
-    if (options.lockStaleMs !== undefined && !(options.lockStaleMs >= MIN_STALE_MS)) {
-      throw configError(`FileTokenStore option \`lockStaleMs\` must be at least ${MIN_STALE_MS} ms (the lock is refreshed every lockStaleMs / 2)`);
-    }
+      ? parseEncryptionKey(options.encryptionKey, "FileTokenStore: option 'encryptionKey'")
+      : parseEncryptionKey(process.env[ENCRYPTION_KEY_ENV], `FileTokenStore: environment variable ${ENCRYPTION_KEY_ENV}`);
     this.#lock = new FileLock({
       ...(options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs }),
       ...(options.lockStaleMs === undefined ? {} : { staleMs: options.lockStaleMs }),

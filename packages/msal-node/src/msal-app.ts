@@ -1,6 +1,5 @@
 import { ConfidentialClientApplication, PublicClientApplication, type Configuration, type ICachePlugin } from '@azure/msal-node';
 import { authorityFor } from '@graphwire/core';
-import { configError } from './errors.js';
 import { FetchNetworkClient } from './fetch-network-client.js';
 import type { MsalNodeSessionOptions } from './options.js';
 import type { FetchLike } from './proxy.js';
@@ -13,15 +12,12 @@ export function isConfidential(options: MsalNodeSessionOptions): boolean {
 }
 
 export function createMsalApp(options: MsalNodeSessionOptions, cachePlugin: ICachePlugin, fetch: FetchLike): MsalApp {
-  const credentials = [options.clientSecret, options.clientCertificate, options.clientAssertion].filter(Boolean);
-  if (credentials.length > 1) {
-    throw configError('give only one of the options `clientSecret`, `clientCertificate`, `clientAssertion`');
-  }
+  // The options were validated by the session (one credential at most, the right types).
   const pass = options.msal ?? {};
   const config: Configuration = {
     auth: {
       clientId: options.clientId,
-      authority: options.authority ?? authorityFor(options.cloud ?? 'global', options.tenantId ?? 'common'),
+      authority: options.authority ?? pass.authority ?? authorityFor(options.cloud ?? 'global', options.tenantId ?? 'common'),
       ...(pass.knownAuthorities ? { knownAuthorities: pass.knownAuthorities } : {}),
       ...(pass.authorityMetadata ? { authorityMetadata: pass.authorityMetadata } : {}),
       ...(pass.cloudDiscoveryMetadata ? { cloudDiscoveryMetadata: pass.cloudDiscoveryMetadata } : {}),

@@ -2,16 +2,17 @@ import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
 import { GraphAuthError, TokenInvalidation, cloudEndpoint, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
 import { abortable } from './abortable.js';
 import { tokenStoreCachePlugin } from './cache-plugin.js';
-import { configError, toGraphAuthError } from './errors.js';
+import { checkOptions, configError, setupError, toGraphAuthError } from './errors.js';
 import { FileTokenStore } from './file-token-store.js';
 import { credentialsFlow, onBehalfOfFlow } from './flows/app-only.js';
 import {
-  authorizationUrl, redeemAuthorizationResponse, type AuthorizationFlowState, type AuthorizationUrlRequest,
+  AUTHORIZATION_FLOW_STATE_RULES, AUTHORIZATION_URL_REQUEST_RULES, authorizationUrl, redeemAuthorizationResponse,
+  type AuthorizationFlowState, type AuthorizationUrlRequest,
 } from './flows/authorization-code.js';
 import { userSignIn } from './flows/user-sign-in.js';
 import { createMsalApp, isConfidential, type MsalApp } from './msal-app.js';
-import type { MsalNodeFlow, MsalNodeSessionOptions } from './options.js';
-import { createNodeFetch, type FetchLike } from './proxy.js';
+import { MSAL_NODE_SESSION_RULES, type MsalNodeFlow, type MsalNodeSessionOptions } from './options.js';
+import { nodeFetch, type FetchLike } from './proxy.js';
 import { resourceScopes } from './scopes.js';
 import { StoreLock } from './store-lock.js';
 
@@ -22,7 +23,7 @@ export interface AccountSummary {
   homeAccountId: string;
 }
 
-const FLOWS: readonly MsalNodeFlow[] = ['credentials', 'authorization', 'device', 'interactive', 'password', 'on-behalf-of'];
+const OWNER = 'MsalNodeSession';
 
 /**
  * The Node session manager: MSAL's flows behind graphwire's `AuthSession`, with MSAL's cache kept
@@ -42,12 +43,13 @@ export class MsalNodeSession implements AuthSession {
   #homeAccountId: string | undefined;
 
   constructor(options: MsalNodeSessionOptions) {
-    if (!options?.clientId) throw configError('the option `clientId` is required: the application (client) id of your app registration');
+    checkOptions(OWNER, options, MSAL_NODE_SESSION_RULES);
+    if (!options?.clientId) throw configError(`${OWNER}: option 'clientId' is required: the application (client) id of your app registration`);
     const flow = options.flow ?? (isConfidential(options) ? 'credentials' : 'interactive');
-    if (!FLOWS.includes(flow)) throw configError(`option \`flow\` must be one of ${FLOWS.join(', ')}`);
+    checkFlowOptions(flow, options);
     this.flow = flow;
     this.#options = options;
-    this.fetch = createNodeFetch(options.proxy === undefined ? {} : { proxy: options.proxy });
+    this.fetch = nodeFetch(options.proxy === undefined ? {} : { proxy: options.proxy }, OWNER);
     this.tokenStore = options.tokenStore ?? new FileTokenStore();
     this.#cacheKey = options.cacheKey ?? `msal.${options.clientId}`;
     this.#defaultScopes = options.scopes ?? [cloudEndpoint(options.cloud ?? 'global').defaultScope];
@@ -91,6 +93,7 @@ export class MsalNodeSession implements AuthSession {
 
   /** Step 1 of the `authorization` flow: where to send the user, and state to keep until they come back. */
   async getAuthorizationUrl(request: AuthorizationUrlRequest = {}): Promise<{ url: string; flow: AuthorizationFlowState }> {
+    checkOptions(`${OWNER}.getAuthorizationUrl`, request, AUTHORIZATION_URL_REQUEST_RULES);
     try {
       return await authorizationUrl(this.#app, request, { scopes: this.#defaultScopes, redirectUri: this.#options.redirectUri });
     } catch (error) {
@@ -100,6 +103,11 @@ export class MsalNodeSession implements AuthSession {
 
   /** Step 2: the URL the user was redirected to, and the `flow` from step 1. Caches and selects the account. */
   async requestToken(redirectedUrl: string | URL, flow: AuthorizationFlowState): Promise<AccountSummary> {
+    if (!(redirectedUrl instanceof URL || (typeof redirectedUrl === 'string' && URL.canParse(redirectedUrl)))) {
+      throw configError(`${OWNER}.requestToken: the first argument must be the URL the browser was redirected to (a string or a URL)`);
+    }
+    // The `flow` getAuthorizationUrl() returned, kept by the app (often as JSON) until now.
+    checkOptions(`${OWNER}.requestToken`, flow, AUTHORIZATION_FLOW_STATE_RULES);
     try {
       const result = await redeemAuthorizationResponse(this.#app, redirectedUrl, flow);
       this.#remember(result);
@@ -152,7 +160,7 @@ export class MsalNodeSession implements AuthSession {
     if (username) return all.find((a) => a.username.toLowerCase() === username.toLowerCase());
     if (this.#homeAccountId) return all.find((a) => a.homeAccountId === this.#homeAccountId);
     if (all.length <= 1) return all[0];
-    throw configError(`${all.length} accounts are signed in to this token cache: choose one with the option \`username\` (see session.accounts())`);
+    throw setupError(`${all.length} accounts are signed in to this token cache: choose one with the option \`username\` (see session.accounts())`);
   }
 
   #remember(result: AuthenticationResult | null): void {
@@ -161,6 +169,29 @@ export class MsalNodeSession implements AuthSession {
 
   #locked<T>(fn: () => Promise<T>): Promise<T> {
     return this.#lock.run(fn);
+  }
+}
+
+/** Options that each make sense alone but not together: refused here rather than at the first token. */
+function checkFlowOptions(flow: MsalNodeFlow, options: MsalNodeSessionOptions): void {
+  const fail = (message: string) => { throw configError(`${OWNER}: ${message}`); };
+  const credentials = (['clientSecret', 'clientCertificate', 'clientAssertion'] as const).filter((k) => options[k] !== undefined);
+  if (credentials.length > 1) fail(`give only one of the options 'clientSecret', 'clientCertificate', 'clientAssertion' (got ${credentials.join(', ')})`);
+  const certificate = options.clientCertificate;
+  if (certificate && !certificate.thumbprintSha256 && !certificate.thumbprint) {
+    fail("option 'clientCertificate' needs 'thumbprintSha256' (or the older SHA-1 'thumbprint') of the registered certificate");
+  }
+  if ((flow === 'credentials' || flow === 'on-behalf-of') && credentials.length === 0) {
+    fail(`flow '${flow}' needs a client credential: set the option 'clientSecret', 'clientCertificate' or 'clientAssertion'`);
+  }
+  if ((flow === 'device' || flow === 'interactive') && credentials.length > 0) {
+    fail(`flow '${flow}' is for public clients: remove the option '${credentials[0]}' (or use flow 'credentials' or 'authorization')`);
+  }
+  if (flow === 'on-behalf-of' && !options.userAssertion) fail("flow 'on-behalf-of' needs the option 'userAssertion': the access token your API received");
+  if (flow === 'password' && (!options.username || !options.password)) fail("flow 'password' needs the options 'username' and 'password'");
+  for (const key of ['password', 'userAssertion'] as const) {
+    const needs = key === 'password' ? 'password' : 'on-behalf-of';
+    if (options[key] !== undefined && flow !== needs) fail(`option '${key}' is only for flow '${needs}' (the flow is '${flow}')`);
   }
 }
 

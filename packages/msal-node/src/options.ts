@@ -1,9 +1,12 @@
 import type { INetworkModule, NodeSystemOptions } from '@azure/msal-node';
 import type { TokenStore } from '@graphwire/core';
 import type { CloudName as Cloud } from '@graphwire/core';
+import { either, oneOf, optionRules as rules, type OptionRule, type OptionRules } from '@graphwire/core';
 
 /** python-o365's `auth_flow_type` names, plus `device`, `interactive` and `on-behalf-of`. */
 export type MsalNodeFlow = 'credentials' | 'authorization' | 'device' | 'interactive' | 'password' | 'on-behalf-of';
+
+export const FLOWS: readonly MsalNodeFlow[] = ['credentials', 'authorization', 'device', 'interactive', 'password', 'on-behalf-of'];
 
 export interface ClientCertificate {
   /** SHA-1 thumbprint, hex (older Azure AD); prefer `thumbprintSha256`. */
@@ -14,6 +17,13 @@ export interface ClientCertificate {
   /** PEM certificate chain, sent as `x5c` for subject-name/issuer authentication. */
   x5c?: string;
 }
+
+export const CLIENT_CERTIFICATE_RULES: OptionRules = {
+  thumbprint: { ...rules.nonEmptyString, aliases: ['thumbprintSha1', 'x5t'] },
+  thumbprintSha256: { ...rules.nonEmptyString, aliases: ['x5tS256', 'sha256Thumbprint'] },
+  privateKey: { ...rules.nonEmptyString, expected: 'a PEM private key string', required: true, aliases: ['key', 'privateKeyPem'] },
+  x5c: { ...rules.nonEmptyString, expected: 'a PEM certificate chain string', aliases: ['certificate', 'chain'] },
+};
 
 /** What MSAL passes to a `clientAssertion` function: sign the assertion for this audience. */
 export interface ClientAssertionContext {
@@ -73,6 +83,11 @@ export interface MsalNodeSessionOptions {
 }
 
 export interface MsalPassThrough {
+  /**
+   * Used when the session has no `authority` option, so the `msal` settings of a test provider
+   * (`@graphwire/testing`'s `idp.msal`) can be passed as they are.
+   */
+  authority?: string;
   knownAuthorities?: string[];
   authorityMetadata?: string;
   cloudDiscoveryMetadata?: string;
@@ -81,3 +96,46 @@ export interface MsalPassThrough {
   networkClient?: INetworkModule;
   loggerOptions?: NodeSystemOptions['loggerOptions'];
 }
+
+/** `proxy`: a URL (credentials allowed), or `false` for none. Shared with `createNodeFetch`. */
+export const PROXY_RULE: OptionRule = {
+  expected: 'a proxy URL (a string or a URL, e.g. http://user:password@proxy:3128) or false',
+  test: (v) => v === false || rules.url.test(v),
+};
+
+export const MSAL_PASS_THROUGH_RULES: OptionRules = {
+  authority: rules.nonEmptyString,
+  knownAuthorities: rules.stringArray,
+  authorityMetadata: rules.string,
+  cloudDiscoveryMetadata: rules.string,
+  protocolMode: oneOf('AAD', 'OIDC'),
+  networkClient: {
+    expected: 'an MSAL INetworkModule (an object with sendGetRequestAsync and sendPostRequestAsync methods)',
+    test: (v) => typeof v === 'object' && v !== null
+      && typeof (v as INetworkModule).sendGetRequestAsync === 'function' && typeof (v as INetworkModule).sendPostRequestAsync === 'function',
+  },
+  loggerOptions: rules.object,
+};
+
+/** Every key of MsalNodeSessionOptions: checked by the constructor before anything else. */
+export const MSAL_NODE_SESSION_RULES: OptionRules = {
+  clientId: { ...rules.nonEmptyString, aliases: ['client_id', 'appId', 'applicationId'] },
+  tenantId: { ...rules.nonEmptyString, aliases: ['tenant', 'tenant_id'] },
+  authority: { ...rules.nonEmptyString, aliases: ['authorityUrl', 'authorityHost'] },
+  cloud: oneOf('global', 'usgov', 'dod', 'china'),
+  clientSecret: { ...rules.nonEmptyString, aliases: ['secret', 'client_secret'] },
+  clientCertificate: { ...rules.object, keys: CLIENT_CERTIFICATE_RULES, aliases: ['certificate'] },
+  clientAssertion: either(rules.nonEmptyString, rules.function),
+  flow: { ...oneOf(...FLOWS), aliases: ['auth_flow_type', 'authFlowType', 'flowType'] },
+  scopes: { ...rules.scopes, aliases: ['scope', 'requested_scopes', 'requestedScopes'] },
+  redirectUri: { ...rules.nonEmptyString, aliases: ['redirectUrl', 'redirect_uri'] },
+  username: { ...rules.nonEmptyString, aliases: ['user', 'account', 'loginHint'] },
+  password: rules.nonEmptyString,
+  userAssertion: { ...rules.nonEmptyString, aliases: ['assertion', 'oboAssertion'] },
+  onDeviceCode: { ...rules.function, aliases: ['deviceCodeCallback'] },
+  openBrowser: rules.function,
+  tokenStore: { ...rules.tokenStore, aliases: ['store', 'token_backend', 'tokenBackend', 'cache'] },
+  cacheKey: rules.nonEmptyString,
+  proxy: { ...PROXY_RULE, aliases: ['proxyUrl', 'proxy_server'] },
+  msal: { ...rules.object, keys: MSAL_PASS_THROUGH_RULES },
+};

@@ -1,5 +1,7 @@
 import { EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
-import { configError } from './errors.js';
+import { optionRules as rules, type OptionRules } from '@graphwire/core';
+import { checkOptions, configError } from './errors.js';
+import { PROXY_RULE } from './options.js';
 
 export interface NodeFetchOptions {
   /**
@@ -11,11 +13,24 @@ export interface NodeFetchOptions {
   env?: Record<string, string | undefined>;
 }
 
+export const NODE_FETCH_RULES: OptionRules = {
+  proxy: { ...PROXY_RULE, aliases: ['proxyUrl', 'proxy_server', 'url'] },
+  env: {
+    expected: 'an object of environment variables (strings), e.g. process.env',
+    test: (v) => rules.object.test(v) && Object.values(v as object).every((x) => x === undefined || typeof x === 'string'),
+  },
+};
+
 /** The fetch signature graphwire and MSAL's network client use. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** undici dispatcher for the proxy settings, or undefined when requests go direct. */
 export function createProxyDispatcher(options: NodeFetchOptions = {}): Dispatcher | undefined {
+  return proxyDispatcher(checkOptions('createProxyDispatcher', options, NODE_FETCH_RULES) ?? {}, 'createProxyDispatcher');
+}
+
+/** `owner` names the public entry point in messages (the session's own proxy is validated with its options). */
+export function proxyDispatcher(options: NodeFetchOptions, owner: string): Dispatcher | undefined {
   const { proxy } = options;
   if (proxy === false) return undefined;
   if (proxy !== undefined) {
@@ -24,7 +39,7 @@ export function createProxyDispatcher(options: NodeFetchOptions = {}): Dispatche
       url = new URL(proxy);
     } catch {
       // No cause: Node's URL error keeps the input, which may hold the proxy password.
-      throw configError('option `proxy` is not a URL: give it as http://[user:password@]host:port');
+      throw configError(`${owner}: option 'proxy' is not a URL: give it as http://[user:password@]host:port`);
     }
     // ProxyAgent turns the URL's user:password into Proxy-Authorization itself.
     return new ProxyAgent(url.href);
@@ -48,7 +63,11 @@ export function createProxyDispatcher(options: NodeFetchOptions = {}): Dispatche
  * `Response` class that ky and user code check against.
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): FetchLike {
-  const dispatcher = createProxyDispatcher(options);
+  return nodeFetch(checkOptions('createNodeFetch', options, NODE_FETCH_RULES) ?? {}, 'createNodeFetch');
+}
+
+export function nodeFetch(options: NodeFetchOptions, owner: string): FetchLike {
+  const dispatcher = proxyDispatcher(options, owner);
   if (!dispatcher) return (input, init) => globalThis.fetch(input, init);
   return (input, init) => globalThis.fetch(input, { ...init, dispatcher } as RequestInit);
 }

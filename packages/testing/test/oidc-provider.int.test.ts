@@ -122,3 +122,28 @@ describe('short-lived tokens', () => {
     }
   });
 });
+
+describe('strict options of the OpenID helpers', () => {
+  it('startOidcProvider refuses an unknown option or a wrong type with a TypeError listing the known ones', async () => {
+    await expect(startOidcProvider({ ttl: 60 } as never)).rejects.toThrow(TypeError);
+    await expect(startOidcProvider({ ttl: 60 } as never)).rejects.toThrow(
+      "[@graphwire/testing] startOidcProvider: unknown option 'ttl' (did you mean 'accessTokenTTL'?); known options: port, accessTokenTTL, scopes, spaOrigins, clients",
+    );
+    await expect(startOidcProvider({ scopes: 'User.Read' } as never)).rejects.toThrow("[@graphwire/testing] startOidcProvider: option 'scopes' must be an array of strings (got a string of 9 characters)");
+    await expect(startOidcProvider({ port: 70_000 })).rejects.toThrow(/option 'port' must be a whole number from 0 \(any free port\) to 65535 \(got 70000\)/);
+    await expect(startOidcProvider({ accessTokenTTL: 0 })).rejects.toThrow(/option 'accessTokenTTL' must be a whole number of seconds of at least 1/);
+    await expect(startOidcProvider({ spaOrigins: ['http://localhost:5173/app'] })).rejects.toThrow(/option 'spaOrigins' must be an array of origins/);
+    await expect(startOidcProvider({ clients: [{ client_id: 'x' }, 'y'] } as never)).rejects.toThrow(/option 'clients' must be an array of oidc-provider client metadata objects/);
+  });
+
+  it('jwksTokenValidator and signInAs check their options too', async () => {
+    expect(() => jwksTokenValidator('http://localhost:1', { aud: 'x' } as never)).toThrow(
+      "[@graphwire/testing] jwksTokenValidator: unknown option 'aud' (did you mean 'audience'?); known options: audience",
+    );
+    expect(() => jwksTokenValidator('not a url')).toThrow(TypeError);
+    await expect(signInAs('http://localhost:1/authorize', { username: 'alice' } as never)).rejects.toThrow(
+      "[@graphwire/testing] signInAs: unknown option 'username' (did you mean 'login'?); known options: login, stopAt, userCode",
+    );
+    await expect(signInAs('http://localhost:1/authorize', { stopAt: 3 } as never)).rejects.toThrow(/signInAs: option 'stopAt' must be a non-empty string \(got 3\)/);
+  });
+});

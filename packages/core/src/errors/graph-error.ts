@@ -1,9 +1,17 @@
 import { redactUrl } from '../redact.js';
+import { DEFAULT_RETRY } from '../retry-policy.js';
 import { parseRetryAfter } from '../retry-timing.js';
 import { brand, hasBrand } from './brand.js';
 
 const BRAND = 'graphwire.GraphError';
+// A message is read in logs and consoles: each piece a server or caller controls is bounded, and so
+// is the whole, whatever the response held. The properties keep everything as sent.
 const MAX_MESSAGE = 500;
+const MAX_METHOD = 20;
+const MAX_URL = 200;
+const MAX_CODE = 100;
+const MAX_DETAIL = 300;
+const MAX_REQUEST_ID = 100;
 
 /** Graph's `error.innerError`: `date`, `request-id`, `client-request-id`, and service-specific fields. */
 export type GraphInnerError = Record<string, unknown>;
@@ -14,6 +22,8 @@ export interface GraphErrorInit {
   response: Response;
   /** The response body: parsed JSON, raw text, or undefined when unreadable or too large. */
   body: unknown;
+  /** Upper bound of `retryAfterMs` (the connection's `maxRetryAfter`). Default 3,600,000. */
+  maxRetryAfter?: number;
 }
 
 /** An HTTP error from Graph (or any server called through a Connection), with Graph's error fields parsed. */
@@ -37,15 +47,18 @@ export class GraphError extends Error {
     const error = graphErrorObject(body);
     const inner = asRecord(error?.innerError ?? error?.innererror);
     const headers = response.headers;
-    const requestId = headers.get('request-id') ?? stringField(inner, 'request-id');
-    const clientRequestId = headers.get('client-request-id') ?? stringField(inner, 'client-request-id');
+    // An empty header carries no id: fall back to the body's.
+    const requestId = headers.get('request-id') || stringField(inner, 'request-id');
+    const clientRequestId = headers.get('client-request-id') || stringField(inner, 'client-request-id');
     const code = stringField(error, 'code');
     const url = redactUrl(init.url);
     const detail = stringField(error, 'message') ?? describeBody(init.body, headers.get('content-type'));
     const what = code ?? response.statusText;
-    let message = `${init.method} ${url} failed: ${response.status}${what ? ` ${what}` : ''}${detail ? `: ${detail}` : ''}`;
-    if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE - 1)}…`;
-    if (requestId) message += ` (request-id ${requestId})`;
+    let message = `${clip(init.method, MAX_METHOD)} ${clip(url, MAX_URL)} failed: ${response.status}`;
+    if (what) message += ` ${clip(what, MAX_CODE)}`;
+    if (detail) message += `: ${clip(detail, MAX_DETAIL)}`;
+    message = clip(message, MAX_MESSAGE); // before the request-id, so the id always shows
+    if (requestId) message += ` (request-id ${clip(requestId, MAX_REQUEST_ID)})`;
     super(message);
     this.status = response.status;
     this.code = code;
@@ -53,7 +66,9 @@ export class GraphError extends Error {
     this.requestId = requestId;
     this.clientRequestId = clientRequestId;
     this.date = parseDate(headers.get('date') ?? stringField(inner, 'date'));
-    this.retryAfterMs = parseRetryAfter(headers.get('retry-after'));
+    const retryAfter = parseRetryAfter(headers.get('retry-after'));
+    const cap = init.maxRetryAfter !== undefined && init.maxRetryAfter >= 0 ? init.maxRetryAfter : DEFAULT_RETRY.maxRetryAfter;
+    this.retryAfterMs = retryAfter === undefined ? undefined : Math.min(retryAfter, cap);
     this.method = init.method;
     this.url = url;
     this.body = body;
@@ -74,6 +89,13 @@ export function isGraphError(value: unknown): value is GraphError {
 /** Graph's `error.code` from a body (parsed JSON or text); undefined for anything else. */
 export function graphErrorCode(body: unknown): string | undefined {
   return stringField(graphErrorObject(parseMaybeJson(body)), 'code');
+}
+
+/** At most `max` characters, on one line: control characters (newlines, ANSI escapes) become spaces. */
+function clip(text: string, max: number): string {
+  const cut = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u001f\u007f]/g, ' ');
 }
 
 function parseMaybeJson(body: unknown): unknown {

@@ -1,6 +1,6 @@
 import { CryptoProvider, type AuthenticationResult } from '@azure/msal-node';
-import { GraphAuthError } from '@graphwire/core';
-import { configError } from '../errors.js';
+import { GraphAuthError, optionRules as rules, type OptionRules } from '@graphwire/core';
+import { setupError } from '../errors.js';
 import type { MsalApp } from '../msal-app.js';
 
 /** Everything `requestToken` needs to finish a sign-in; plain JSON, so a web app can keep it in its session store. */
@@ -11,6 +11,13 @@ export interface AuthorizationFlowState {
   scopes: string[];
 }
 
+export const AUTHORIZATION_FLOW_STATE_RULES: OptionRules = {
+  state: { ...rules.string, required: true },
+  codeVerifier: { ...rules.nonEmptyString, required: true },
+  redirectUri: { ...rules.nonEmptyString, required: true },
+  scopes: { ...rules.stringArray, required: true },
+};
+
 export interface AuthorizationUrlRequest {
   scopes?: string[];
   redirectUri?: string;
@@ -19,11 +26,18 @@ export interface AuthorizationUrlRequest {
   loginHint?: string;
 }
 
+export const AUTHORIZATION_URL_REQUEST_RULES: OptionRules = {
+  scopes: { ...rules.scopes, aliases: ['scope'] },
+  redirectUri: { ...rules.nonEmptyString, aliases: ['redirectUrl', 'redirect_uri'] },
+  state: rules.string,
+  loginHint: { ...rules.nonEmptyString, aliases: ['username', 'login_hint'] },
+};
+
 export async function authorizationUrl(
   app: MsalApp, request: AuthorizationUrlRequest, defaults: { scopes: string[]; redirectUri: string | undefined },
 ): Promise<{ url: string; flow: AuthorizationFlowState }> {
   const redirectUri = request.redirectUri ?? defaults.redirectUri;
-  if (!redirectUri) throw configError("flow 'authorization' needs a redirect URI: set the option `redirectUri` or pass it to getAuthorizationUrl()");
+  if (!redirectUri) throw setupError("flow 'authorization' needs a redirect URI: set the option `redirectUri` or pass it to getAuthorizationUrl()");
   const crypto = new CryptoProvider();
   const { verifier, challenge } = await crypto.generatePkceCodes();
   const state = request.state ?? crypto.createNewGuid();
@@ -53,7 +67,7 @@ export async function redeemAuthorizationResponse(
     });
   }
   const code = params.get('code');
-  if (!code) throw configError('the redirected URL has no `code`: pass the full URL the browser was redirected to');
+  if (!code) throw setupError('the redirected URL has no `code`: pass the full URL the browser was redirected to');
   return app.acquireTokenByCode({
     code, codeVerifier: flow.codeVerifier, redirectUri: flow.redirectUri, scopes: flow.scopes, state: flow.state,
   });

@@ -1,6 +1,6 @@
 import { PublicClientApplication, type AuthenticationResult, type DeviceCodeRequest } from '@azure/msal-node';
 import { GraphAuthError, type TokenRequest } from '@graphwire/core';
-import { configError } from '../errors.js';
+import { setupError } from '../errors.js';
 import type { MsalApp } from '../msal-app.js';
 import type { MsalNodeSessionOptions } from '../options.js';
 import { openSystemBrowser } from '../open-browser.js';
@@ -36,7 +36,7 @@ export async function userSignIn(
       });
     case 'password':
       if (!options.username || !options.password) {
-        throw configError("flow 'password' needs the options `username` and `password`");
+        throw setupError("flow 'password' needs the options `username` and `password`");
       }
       return app.acquireTokenByUsernamePassword({ scopes, username: options.username, password: options.password, ...claims });
     default:
@@ -49,5 +49,5 @@ export async function userSignIn(
 
 function publicClient(app: MsalApp, flow: string): PublicClientApplication {
   if (app instanceof PublicClientApplication) return app;
-  throw configError(`flow '${flow}' is for public clients: remove the client credential option (\`clientSecret\`, \`clientCertificate\`, \`clientAssertion\`)`);
+  throw setupError(`flow '${flow}' is for public clients: remove the client credential option (\`clientSecret\`, \`clientCertificate\`, \`clientAssertion\`)`);
 }

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { exportJWK, generateKeyPair, type JSONWebKeySet } from 'jose';
+import { arrayOf, optionRules as rules, type OptionRules } from '@graphwire/core';
+import { checkOptions } from './options.js';
 import {
   assertCertificateHeader, certificateClientMetadata, certificateCredential, processCertificate, type CertificateCredential,
 } from './certificate-client.js';
@@ -21,6 +23,21 @@ export interface OidcProviderOptions {
   /** Extra raw oidc-provider client metadata. */
   clients?: readonly Record<string, unknown>[];
 }
+
+export const OIDC_PROVIDER_RULES: OptionRules = {
+  port: {
+    expected: 'a whole number from 0 (any free port) to 65535',
+    test: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65_535,
+  },
+  accessTokenTTL: { ...rules.positiveInteger, expected: 'a whole number of seconds of at least 1', aliases: ['ttl', 'accessTokenTtl', 'tokenTTL'] },
+  scopes: { ...rules.stringArray, aliases: ['scope', 'apiScopes'] },
+  spaOrigins: {
+    expected: 'an array of origins such as "http://localhost:5173"',
+    test: (v) => Array.isArray(v) && v.every((o) => typeof o === 'string' && /^https?:\/\/[^/]+$/.test(o)),
+    aliases: ['origins', 'corsOrigins'],
+  },
+  clients: { ...arrayOf(rules.object), expected: 'an array of oidc-provider client metadata objects', aliases: ['client', 'extraClients'] },
+};
 
 /** What MSAL needs to talk to this provider without HTTPS and without Microsoft's instance discovery. */
 export interface MsalAuthorityConfig {
@@ -59,6 +76,7 @@ export interface OidcProvider {
 
 /** Starts a real OpenID provider (panva's oidc-provider) on 127.0.0.1, configured for MSAL. */
 export async function startOidcProvider(options: OidcProviderOptions = {}): Promise<OidcProvider> {
+  checkOptions('startOidcProvider', options, OIDC_PROVIDER_RULES);
   const ttl = options.accessTokenTTL ?? 3600;
   const apiScopes = [...(options.scopes ?? DEFAULT_API_SCOPES)];
   const spaOrigins = [...(options.spaOrigins ?? [])];

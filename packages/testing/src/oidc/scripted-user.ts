@@ -1,4 +1,6 @@
 import http from 'node:http';
+import { optionRules as rules, type OptionRules } from '@graphwire/core';
+import { checkOptions, PACKAGE } from './options.js';
 
 /**
  * A scripted user at a browser: follows redirects with a cookie jar, fills in oidc-provider's
@@ -14,6 +16,12 @@ export interface ScriptedUserOptions {
   userCode?: string;
 }
 
+export const SCRIPTED_USER_RULES: OptionRules = {
+  login: { ...rules.nonEmptyString, aliases: ['username', 'user', 'account'] },
+  stopAt: { ...rules.nonEmptyString, aliases: ['redirectUri', 'until'] },
+  userCode: { ...rules.nonEmptyString, aliases: ['code', 'user_code'] },
+};
+
 interface Page { status: number; location: string | undefined; cookies: string[]; body: string }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -21,6 +29,8 @@ const MAX_HOPS = 30;
 
 /** Signs in at an authorization (or device verification) URL; resolves to the last URL reached. */
 export async function signInAs(startUrl: string, options: ScriptedUserOptions = {}): Promise<string> {
+  checkOptions('signInAs', options, SCRIPTED_USER_RULES);
+  if (!rules.url.test(startUrl)) throw new TypeError(`[${PACKAGE}] signInAs: the first argument must be the URL to sign in at`);
   const login = options.login ?? 'alice';
   const jar = new Map<string, string>();
   let url = startUrl;

@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { readBody } from './http-util.js';
-import { parseJsonObject, type Route, type SimRequest } from './sim-request.js';
+import { parseJsonObject, type RawRequest, type RouteTable, type SimRequest } from './sim-request.js';
 import { errorResponse, type SimResponse } from './sim-response.js';
 
 const VERSIONED = /^\/(v1\.0|beta)(?=\/|$)(.*)$/;
@@ -10,42 +8,53 @@ export function isGraphPath(path: string): boolean {
   return VERSIONED.test(path);
 }
 
-/** Runs the first route that owns the request. */
-export async function dispatch(
-  routes: readonly Route[],
-  request: IncomingMessage,
-  url: URL,
-  fallbackOrigin: string,
-): Promise<SimResponse> {
-  const match = VERSIONED.exec(url.pathname);
+/** One request to dispatch: from a socket, or a `$batch` item. */
+export interface DispatchInput {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  origin: string;
+  caller: string;
+  readBody(): Promise<Buffer>;
+}
+
+/** Runs the first route that owns the request: Graph routes under a version, raw routes elsewhere. */
+export async function dispatch(routes: RouteTable, input: DispatchInput): Promise<SimResponse> {
+  const raw = toRawRequest(input);
+  const match = VERSIONED.exec(input.url.pathname);
   if (!match) {
-    const version = url.pathname.split('/')[1] ?? '';
+    for (const route of routes.raw) {
+      const response = await route(raw);
+      if (response) return response;
+    }
+    const version = input.url.pathname.split('/')[1] ?? '';
     return errorResponse(400, 'BadRequest', `Invalid version: ${version}`);
   }
-  const simRequest = toSimRequest(request, url, match[1] as 'v1.0' | 'beta', match[2] ?? '', fallbackOrigin);
-  for (const route of routes) {
-    const response = await route(simRequest);
+  const request: SimRequest = {
+    ...raw,
+    version: match[1] as 'v1.0' | 'beta',
+    segments: (match[2] ?? '').split('/').filter(Boolean).map(decodeSegment),
+  };
+  for (const route of routes.graph) {
+    const response = await route(request);
     if (response) return response;
   }
   return errorResponse(404, 'itemNotFound', 'The resource could not be found.');
 }
 
-function toSimRequest(
-  request: IncomingMessage,
-  url: URL,
-  version: 'v1.0' | 'beta',
-  rest: string,
-  fallbackOrigin: string,
-): SimRequest {
-  let body: Promise<Record<string, unknown> | undefined> | undefined;
-  const method = (request.method ?? 'GET').toUpperCase();
+function toRawRequest(input: DispatchInput): RawRequest {
+  let body: Promise<Buffer> | undefined;
+  let json: Promise<Record<string, unknown> | undefined> | undefined;
+  const readBody = () => (body ??= input.readBody());
   return {
-    method: method === 'HEAD' ? 'GET' : method,
-    version,
-    segments: rest.split('/').filter(Boolean).map(decodeSegment),
-    query: url.searchParams,
-    origin: request.headers.host ? `http://${request.headers.host}` : fallbackOrigin,
-    readJsonObject: () => (body ??= readBody(request).then((buffer) => parseJsonObject(buffer.toString('utf8')))),
+    method: input.method === 'HEAD' ? 'GET' : input.method,
+    path: input.url.pathname,
+    query: input.url.searchParams,
+    headers: input.headers,
+    origin: input.origin,
+    caller: input.caller,
+    readBody,
+    readJsonObject: () => (json ??= readBody().then((buffer) => parseJsonObject(buffer.toString('utf8')))),
   };
 }
 

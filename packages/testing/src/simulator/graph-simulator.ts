@@ -3,13 +3,23 @@ import type { AddressInfo } from 'node:net';
 import { defaultValidateToken, type TokenCheck } from './auth.js';
 import { FaultScripts, type Fault } from './fault.js';
 import { originOf } from './http-util.js';
+import { batchRoute } from './batch/batch-route.js';
+import type { BatchResponseOrder } from './batch/batch-order.js';
+import { runSubRequest } from './batch/sub-request.js';
+import { DriveStore } from './drive/drive-store.js';
+import { driveRoute } from './drive/drive-route.js';
+import { uploadRoute } from './drive/upload-route.js';
+import { UploadSessions } from './drive/upload-sessions.js';
 import { handleRequest, type SimulatorState } from './request-pipeline.js';
 import { redirectRoute } from './routes/redirect.js';
 import { ResourceStore } from './routes/resource-store.js';
 import { resourcesRoute } from './routes/resources.js';
 import { seedUser, seedUsers, usersRoute } from './routes/users.js';
 import { clearStats, createStats, type SimulatorStats } from './stats.js';
+import { validateFaults, validateSimulatorOptions } from './simulator-options.js';
 import { Throttle, type ThrottleOptions } from './throttle.js';
+
+const MIB = 1024 * 1024;
 
 export interface GraphSimulatorOptions {
   /** Default 0: any free port. */
@@ -28,6 +38,12 @@ export interface GraphSimulatorOptions {
   throttle?: ThrottleOptions;
   /** Added before every response. */
   latencyMs?: number;
+  /** Order of a `$batch`'s responses; default 'shuffled' (deterministic, never the input order). Graph keeps no order. */
+  batchResponseOrder?: BatchResponseOrder;
+  /** Uploaded files up to this many bytes keep their content for `GET …/content`; default 16 MiB. Larger ones keep size and hash only. */
+  keepUploadedContent?: number;
+  /** Every upload fragment but the last must be a multiple of this many bytes; default 327680 (320 KiB, Graph's rule). 1 turns it off. */
+  uploadFragmentMultiple?: number;
 }
 
 export interface GraphSimulator {
@@ -40,29 +56,43 @@ export interface GraphSimulator {
   script(route: string, faults: Fault[]): void;
   /** Later requests with this token get 401 InvalidAuthenticationToken. */
   revokeToken(token: string): void;
-  /** Clears stats, scripts, throttle counters, revocations and created resources (not seeded users). */
+  /** Clears stats, scripts, throttle counters, revocations, created resources, drive items and upload sessions (not seeded users). */
   reset(): void;
   /** Live: updated as requests arrive. */
   readonly stats: SimulatorStats;
 }
 
 export async function startGraphSimulator(options: GraphSimulatorOptions = {}): Promise<GraphSimulator> {
+  validateSimulatorOptions(options);
   const host = options.host ?? '127.0.0.1';
   const closing = new AbortController();
   const store = new ResourceStore();
+  const stats = createStats();
+  const drive = new DriveStore();
+  const uploads = new UploadSessions(drive, stats, {
+    keepUploadedContent: options.keepUploadedContent ?? 16 * MIB,
+    fragmentMultiple: options.uploadFragmentMultiple ?? 320 * 1024,
+  });
+  const me = { ...seedUser(1), ...options.me };
   const state: SimulatorState = {
-    stats: createStats(),
+    stats,
     scripts: new FaultScripts(),
     throttle: options.throttle ? new Throttle(options.throttle) : undefined,
     revoked: new Set(),
     validateToken: options.validateToken ?? defaultValidateToken,
     requireAuth: options.requireAuth ?? true,
     latencyMs: options.latencyMs ?? 0,
-    routes: [
-      redirectRoute,
-      usersRoute(seedUsers(options.users ?? 25), { ...seedUser(1), ...options.me }),
-      resourcesRoute(store),
-    ],
+    routes: {
+      graph: [
+        // Items run through the same state, so scripts, the throttle and stats see them too.
+        batchRoute({ stats, order: options.batchResponseOrder ?? 'shuffled', run: (sub) => runSubRequest(state, sub) }),
+        redirectRoute,
+        usersRoute(seedUsers(options.users ?? 25), me),
+        driveRoute(drive, uploads, String(me.id)),
+        resourcesRoute(store),
+      ],
+      raw: [uploadRoute(uploads)],
+    },
     signal: closing.signal,
     origin: '',
   };
@@ -95,6 +125,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       return closed;
     },
     script(route, faults) {
+      validateFaults(route, faults);
       state.scripts.add(route, faults);
     },
     revokeToken(token) {
@@ -106,6 +137,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       state.throttle?.reset();
       state.revoked.clear();
       store.clear();
+      drive.clear();
+      uploads.clear();
     },
   };
 }

@@ -9,12 +9,19 @@ export function flattenHeaders(headers: IncomingHttpHeaders): Record<string, str
   return out;
 }
 
+/**
+ * The whole body. Rejects when the client goes away mid-body, so a half-received upload fragment
+ * is never handed to a route (and never committed).
+ */
 export function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
+    request.on('close', () => {
+      if (!request.complete) reject(new Error('The client closed the connection before the body was complete.'));
+    });
   });
 }
 

@@ -5,9 +5,9 @@ import { answerPreflight, isPreflight } from './cors.js';
 import { dispatch, isGraphPath } from './dispatch.js';
 import { faultAction } from './fault-action.js';
 import type { FaultScripts } from './fault.js';
-import { flattenHeaders, pause } from './http-util.js';
+import { flattenHeaders, pause, readBody } from './http-util.js';
 import { sendResponse, type ResponseIds } from './send-response.js';
-import type { Route } from './sim-request.js';
+import type { RouteTable } from './sim-request.js';
 import { errorResponse, type SimResponse } from './sim-response.js';
 import {
   enterFlight,
@@ -29,7 +29,7 @@ export interface SimulatorState {
   validateToken: TokenValidator;
   requireAuth: boolean;
   latencyMs: number;
-  routes: readonly Route[];
+  routes: RouteTable;
   /** Aborted by close(), so pending latencies end at once instead of holding the process open. */
   signal: AbortSignal;
   origin: string;
@@ -118,7 +118,15 @@ function throttleKey(exchange: Exchange): string {
 
 async function execute(state: SimulatorState, exchange: Exchange): Promise<SimResponse> {
   recordExecution(state.stats, exchange.clientRequestId);
-  return dispatch(state.routes, exchange.request, exchange.url, state.origin);
+  const { request, method, url } = exchange;
+  return dispatch(state.routes, {
+    method,
+    url,
+    headers: exchange.record.headers,
+    origin: request.headers.host ? `http://${request.headers.host}` : state.origin,
+    caller: throttleKey(exchange),
+    readBody: () => readBody(request),
+  });
 }
 
 function send(state: SimulatorState, exchange: Exchange, result: SimResponse, extraHeaders?: Record<string, string>): void {

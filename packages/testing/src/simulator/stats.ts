@@ -17,7 +17,22 @@ export interface RequestRecord {
   headers: Record<string, string>;
 }
 
+/** One item of a `$batch` as the simulator received it. `status` is filled in when the item is answered. */
+export interface SubRequestRecord {
+  /** Index of its `$batch` among `stats.batches` (0 for the first batch since the last reset). */
+  batch: number;
+  id: string;
+  method: string;
+  /** The item's `url`, as sent (relative to the version). */
+  url: string;
+  /** Status of the item's response; 0 until answered. */
+  status: number;
+  /** The item's own headers, lower-cased: an `authorization` here is a client leaking its token. */
+  headers: Record<string, string>;
+}
+
 export interface SimulatorStats {
+  /** HTTP requests: a `$batch` counts once, however many items it holds. */
   requests: number;
   byRoute: Record<string, number>;
   throttled: number;
@@ -28,6 +43,15 @@ export interface SimulatorStats {
   inFlight: number;
   maxInFlight: number;
   log: RequestRecord[];
+  /** `$batch` requests that reached the batch handler (a faulted, throttled or refused one did not). */
+  batches: number;
+  /** Items received in those batches. */
+  subRequests: number;
+  subRequestLog: SubRequestRecord[];
+  /** Upload sessions created by `createUploadSession`. */
+  uploadSessions: number;
+  /** Upload fragments committed (appended) to a session; refused, faulted or reset-before-commit ones are not. */
+  uploadFragments: number;
 }
 
 export function createStats(): SimulatorStats {
@@ -42,6 +66,11 @@ export function createStats(): SimulatorStats {
     inFlight: 0,
     maxInFlight: 0,
     log: [],
+    batches: 0,
+    subRequests: 0,
+    subRequestLog: [],
+    uploadSessions: 0,
+    uploadFragments: 0,
   };
 }
 
@@ -59,6 +88,11 @@ export function clearStats(stats: SimulatorStats): void {
   }
   stats.tokensSeen.length = 0;
   stats.log.length = 0;
+  stats.batches = 0;
+  stats.subRequests = 0;
+  stats.subRequestLog.length = 0;
+  stats.uploadSessions = 0;
+  stats.uploadFragments = 0;
 }
 
 export interface Arrival {
