@@ -1,4 +1,4 @@
-// Base64 without Node's Buffer (the core runs in browsers and workers): `$batch` carries binary
+// Base64 with web globals only (the core runs in browsers and workers): `$batch` carries binary
 // bodies as base64 strings.
 const CHUNK = 0x8000; // String.fromCharCode's argument count stays far below engine limits
 

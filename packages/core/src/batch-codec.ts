@@ -58,23 +58,23 @@ async function asBytes(body: unknown, contentType: string | undefined): Promise<
   return undefined;
 }
 
-export function decodeResponse<T>(item: PlannedItem, wire: WireResponse): BatchResponse<T> {
+export function decodeResponse<T>(item: PlannedItem, wire: WireResponse, maxRetryAfter: number): BatchResponse<T> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(wire.headers ?? {})) headers[name.toLowerCase()] = String(value);
   let body = wire.body as T | Uint8Array | undefined;
   if (typeof body === 'string' && !isJsonType(headers['content-type'])) body = fromBase64(body) ?? body;
   const result: BatchResponse<T> = { id: item.id, status: wire.status, headers, body };
-  if (wire.status >= 400) result.error = itemError(item, wire.status, headers, body);
+  if (wire.status >= 400) result.error = itemError(item, wire.status, headers, body, maxRetryAfter);
   return result;
 }
 
 /** The GraphError of a failed item, built as for a direct request (request-id from its headers or innerError). */
-export function itemError(item: PlannedItem, status: number, headers: Record<string, string>, body: unknown): GraphError {
+export function itemError(item: PlannedItem, status: number, headers: Record<string, string>, body: unknown, maxRetryAfter: number): GraphError {
   let response: Response;
   try {
     response = new Response(null, { status: status >= 200 && status <= 599 ? status : 500, headers });
   } catch {
     response = new Response(null, { status: 500 });
   }
-  return new GraphError({ method: item.method, url: item.absoluteUrl, response, body });
+  return new GraphError({ method: item.method, url: item.absoluteUrl, response, body, maxRetryAfter });
 }

@@ -176,10 +176,10 @@ class BatchRun<T> {
   #final(i: number, wire: WireResponse | undefined): void {
     const item = this.items[i]!;
     if (wire && typeof wire.status === 'number') {
-      this.#results[i] = decodeResponse<T>(item, wire);
+      this.#results[i] = decodeResponse<T>(item, wire, this.context.policy.maxRetryAfter);
     } else {
       const body = { error: { code: 'batchResponseMissing', message: 'The $batch response had no response for this request.' } };
-      this.#results[i] = { id: item.id, status: 500, headers: {}, body: body as T, error: itemError(item, 500, {}, body) };
+      this.#results[i] = { id: item.id, status: 500, headers: {}, body: body as T, error: itemError(item, 500, {}, body, this.context.policy.maxRetryAfter) };
     }
     this.onProgress?.(++this.#done, this.items.length);
   }

@@ -31,7 +31,7 @@ export type { GraphAuthErrorOptions } from './errors/graph-auth-error.js';
 
 // Retry policy and timing (pure, reusable)
 export type { RetryOptions } from './retry-policy.js';
-export { parseRetryAfter, backoffDelay } from './retry-timing.js';
+export { parseRetryAfter, parseHttpDate, backoffDelay } from './retry-timing.js';
 
 // Where credentials may go (platform packages apply the same rule to token endpoints)
 export { isSecureEndpoint } from './target.js';
