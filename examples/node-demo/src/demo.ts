@@ -45,15 +45,16 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     print(`Listed ${users} users in ${pages} pages`);
 
     // 2. Batching: one request per user, 20 per $batch call, results in input order.
+    const batchesBefore = graph.stats.batches;
     const details = await con.batch<{ displayName: string; mail: string }>(
       ids.map((id) => ({ method: 'GET', url: `users/${id}?$select=displayName,mail` })),
       { onProgress: (done, total) => { if (done === total || done % 20 === 0) print(`  batch: ${done}/${total} users fetched`); } },
     );
-    print(`Fetched ${details.filter((d) => d.status === 200).length} user details in ${Math.ceil(details.length / 20)} $batch calls`);
+    print(`Fetched ${details.filter((d) => d.status === 200).length} user details in ${graph.stats.batches - batchesBefore} $batch calls (throttled items sent again after Retry-After)`);
 
     // 3. Uploads: a CSV report through an upload session, slice by slice, with progress.
     const csv = ['displayName,mail', ...details.map((d) => { const u = d.body as { displayName: string; mail: string }; return `${u.displayName},${u.mail}`; })].join('\n');
-    const report = new TextEncoder().encode(csv.repeat(2000)); // ~5 MB, above the 4 MiB simple-upload limit
+    const report = new TextEncoder().encode(csv.repeat(Math.ceil(5_000_000 / csv.length))); // ~5 MB: above the 4 MiB simple-upload limit
     const item = await con.upload<{ name: string; size: number }>('me/drive/root:/reports/users.csv:', report, {
       chunkSize: 320 * 1024 * 5,
       onProgress: (done, total) => print(`  upload: ${Math.round((100 * done) / total)}% (${done} of ${total} bytes)`),

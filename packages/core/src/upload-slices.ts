@@ -74,8 +74,10 @@ export class SliceSender {
   }
 
   #advance(next: number): void {
-    if (next > this.#offset) this.#failures = 0;
+    const moved = next > this.#offset;
     this.#offset = next;
+    if (!moved) return;
+    this.#failures = 0;
     this.source.confirm(next);
     this.progress(next);
   }

@@ -171,6 +171,19 @@ describe('con.upload', () => {
     expect(uploads(graph).filter((r) => r.method === 'PUT').length).toBeLessThan(5);
   });
 
+  it('a caller deadline (AbortSignal.timeout) rejects with its TimeoutError, unretried, and the session is deleted', async () => {
+    const graph = await simulator({ latencyMs: 100 });
+    const con = connect(graph);
+    const signal = AbortSignal.timeout(250); // during the first slices (each answer takes 100 ms)
+    const error = await con.upload('me/drive/root:/deadline/d.bin:', generated(20 * MiB), { size: 20 * MiB, chunkSize: 320 * KiB, signal })
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toBe(signal.reason);
+    expect((error as DOMException).name).toBe('TimeoutError');
+    // The session was deleted (without the spent signal) before the upload rejected.
+    expect(uploads(graph).at(-1)!.method).toBe('DELETE');
+    expect(uploads(graph).filter((r) => r.method === 'GET')).toHaveLength(0); // nothing was treated as a failed slice
+  });
+
   it('a stream that is shorter or longer than `size` fails without creating a truncated file, and its session is deleted', async () => {
     const graph = await simulator();
     const con = connect(graph);
