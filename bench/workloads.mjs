@@ -4,13 +4,13 @@
 //  2. Peak RSS growth of the client while it uploads 256 MiB from an async iterable (the
 //     simulator runs in another process, so only the client's memory is measured).
 //   npm run bench:workloads        (BENCH_UPLOAD_MIB=256 BENCH_GETS=1000 to change the sample)
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Connection, StaticTokenSession } from '@graphwire/core';
 import { startGraphSimulator } from '@graphwire/testing';
 
 const GETS = Number(process.env.BENCH_GETS ?? 1000);
 const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 256);
-const MiB = 1024 * 1024;
 
 async function batchVersusSingle() {
   const graph = await startGraphSimulator({ users: 100, latencyMs: 20 });
@@ -45,35 +45,24 @@ async function batchVersusSingle() {
   return rows;
 }
 
-async function* generated(size) {
-  const chunk = new Uint8Array(64 * 1024).map((_, i) => i % 251);
-  for (let sent = 0; sent < size; sent += chunk.length) yield chunk.slice(0, Math.min(chunk.length, size - sent));
-}
-
+/** Each upload measurement in a fresh process, the simulator in another one. */
 async function uploadMemory() {
-  const child = fork(new URL('./simulator-process.mjs', import.meta.url));
-  const { url } = await new Promise((resolve) => child.once('message', resolve));
-  const con = new Connection({ baseUrl: `${url}/v1.0`, session: new StaticTokenSession('bench') });
-  const size = UPLOAD_MIB * MiB;
-  globalThis.gc?.();
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 2);
-  const start = performance.now();
-  const item = await con.upload('me/drive/root:/bench/upload.bin:', generated(size), { size });
-  const wallMs = performance.now() - start;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  await con.close();
-  child.kill();
-  if (item.size !== size) throw new Error(`uploaded ${item.size} bytes, expected ${size}`);
-  return { sizeMiB: UPLOAD_MIB, peakRssGrowthMiB: Math.round((peak - before) / MiB), wallMs: Math.round(wallMs), MiBps: Math.round(UPLOAD_MIB / (wallMs / 1000)) };
+  const simulator = fork(new URL('./simulator-process.mjs', import.meta.url));
+  const { url } = await new Promise((resolve) => simulator.once('message', resolve));
+  const rows = [];
+  for (const kind of ['fetch-slices', 'graphwire-blob', 'graphwire-stream', 'graphwire-stream-live']) {
+    const run = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('./upload-memory.mjs', import.meta.url)), kind, url, String(UPLOAD_MIB)], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`${kind}: ${run.stderr}`);
+    rows.push(JSON.parse(run.stdout.trim().split('\n').at(-1)));
+  }
+  simulator.kill();
+  return rows;
 }
 
 const batch = await batchVersusSingle();
 console.log(`\n${GETS} GETs at 20 ms simulated latency (Node ${process.version})`);
 console.table(batch);
 const upload = await uploadMemory();
-console.log(`\nUpload of ${UPLOAD_MIB} MiB from an async iterable (10 MiB slices), simulator in another process`);
-console.table([upload]);
+console.log(`\nUpload of ${UPLOAD_MIB} MiB in 10 MiB slices, each run in a fresh process, simulator in another one`);
+console.table(upload);
 console.log(JSON.stringify({ batch, upload }));

@@ -40,12 +40,23 @@ export async function encodeBody(item: PlannedItem): Promise<Pick<WireRequest, '
   const { body } = item;
   if (body === undefined || body === null) return Object.keys(headers).length > 0 ? { headers } : {};
   const bytes = await asBytes(body, headers['content-type']);
+  // Bytes declared as JSON (already serialised) travel as the JSON value they hold.
+  const json = bytes && isJsonType(headers['content-type']) && headers['content-type'] !== undefined ? parseJson(bytes) : undefined;
+  if (json !== undefined) return { headers, body: json };
   if (bytes) {
     headers['content-type'] ??= (typeof Blob !== 'undefined' && body instanceof Blob && body.type) || 'application/octet-stream';
     return { headers, body: toBase64(bytes) };
   }
   headers['content-type'] ??= 'application/json';
   return { headers, body };
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined; // not JSON after all: sent base64 as it is
+  }
 }
 
 async function asBytes(body: unknown, contentType: string | undefined): Promise<Uint8Array | undefined> {

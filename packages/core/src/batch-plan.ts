@@ -1,6 +1,7 @@
 // Pure planning for `con.batch`: checks the requests before anything is sent, assigns ids, and
 // splits them into `$batch` calls so that every dependsOn chain travels whole, in a valid order.
 import { configError } from './errors/config-error.js';
+import { type OptionRules, rules, validateOptions } from './option-rules.js';
 
 /** One request of `con.batch`. */
 export interface BatchRequest {
@@ -30,7 +31,12 @@ export interface PlannedItem {
   dependsOn: number[];
 }
 
-const METHOD = /^[A-Za-z]+$/;
+// What Graph's JSON batching runs.
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const ITEM_RULES: OptionRules = {
+  id: rules.string, method: rules.string, url: { expected: 'a string or URL', test: (v) => typeof v === 'string' || v instanceof URL },
+  headers: rules.object, body: { expected: 'anything', test: () => true }, dependsOn: rules.stringArray,
+};
 
 /** Validates every request and gives each its final id. `toRelative` throws for URLs outside the base URL. */
 export function planItems(requests: readonly BatchRequest[], toRelative: (url: string | URL) => { url: string; absolute: string }): PlannedItem[] {
@@ -55,7 +61,10 @@ export function planItems(requests: readonly BatchRequest[], toRelative: (url: s
   const items = requests.map((request, index): PlannedItem => {
     const label = `batch: request ${JSON.stringify(ids[index])}`;
     const { method, url, headers = {}, body, dependsOn = [] } = request;
-    if (typeof method !== 'string' || !METHOD.test(method)) throw configError(`${label} needs a method such as 'GET' (got ${JSON.stringify(method)})`);
+    validateOptions('@graphwire/core', label, request, ITEM_RULES);
+    if (typeof method !== 'string' || !METHODS.has(method.toUpperCase())) {
+      throw configError(`${label} needs a method that $batch runs: ${[...METHODS].join(', ')} (got ${typeof method === 'string' ? JSON.stringify(method.slice(0, 20)) : typeof method})`);
+    }
     if (typeof url !== 'string' && !(url instanceof URL)) throw configError(`${label} needs a url such as 'users/1'`);
     if (typeof headers !== 'object' || headers === null || Object.values(headers).some((v) => typeof v !== 'string')) {
       throw configError(`${label}: headers must be an object of header names to string values`);

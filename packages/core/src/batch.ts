@@ -5,6 +5,7 @@
 // 429 also pauses the host, as a direct 429 does.
 import { type BatchResponse, type WireRequest, type WireResponse, decodeResponse, encodeBody, itemError } from './batch-codec.js';
 import { type BatchRequest, type PlannedItem, chains, pack, planItems } from './batch-plan.js';
+import { type GraphError, isGraphError } from './errors/graph-error.js';
 import { type OptionRule, rules, validateOptions } from './option-rules.js';
 import { type RetryPolicy, isRetryableStatus } from './retry-policy.js';
 import { parseRetryAfter, retryDelay } from './retry-timing.js';
@@ -136,7 +137,18 @@ class BatchRun<T> {
       if (deps.length > 0) wire.dependsOn = deps.map((d) => this.items[d]!.id);
       return wire;
     }));
-    const reply = await this.context.post({ requests }, signal);
+    let reply: unknown;
+    try {
+      reply = await this.context.post({ requests }, signal);
+    } catch (error) {
+      if (signal.aborted || !isGraphError(error)) {
+        if (error instanceof SyntaxError) throw new Error('[@graphwire/core] batch: the $batch response is not JSON');
+        throw error;
+      }
+      // The call failed as a whole (after its own retries): its items fail with it, the others go on.
+      for (const i of call) this.#fail(i, error);
+      return;
+    }
     const responses = (reply as { responses?: unknown } | null)?.responses;
     if (!Array.isArray(responses)) throw new TypeError('[@graphwire/core] batch: the $batch response has no "responses" array');
     const byId = new Map<string, WireResponse>();
@@ -159,11 +171,12 @@ class BatchRun<T> {
       if (transient && this.#retries[i]! < policy.limit) {
         retry.add(i);
         const attempt = ++this.#retries[i]!;
-        const waitMs = retryDelay(attempt, parseRetryAfter(retryAfter), policy);
+        const honoured = policy.afterStatusCodes.has(wire.status) ? parseRetryAfter(retryAfter) : undefined;
+        const waitMs = retryDelay(attempt, honoured, policy);
         readyIn = Math.max(readyIn, waitMs);
         if (wire.status === 429) throttledFor = Math.max(throttledFor, waitMs);
-      } else if (wire.status === 424 && item.dependsOn.some((d) => retry.has(d))) {
-        retry.add(i); // failed only because its dependency was throttled: it goes with it
+      } else if (wire.status === 424 && this.#failedOnlyBecauseOf(item, retry, byId)) {
+        retry.add(i); // it goes with the throttled dependency
       }
     }
     if (throttledFor > 0) this.context.throttled(throttledFor);
@@ -171,6 +184,21 @@ class BatchRun<T> {
     if (retry.size === 0) return;
     const readyAt = Date.now() + readyIn;
     for (const group of chains(this.items, [...retry], this.maxPerBatch)) this.#waiting.push({ readyAt, group });
+  }
+
+  /** A 424 is retried only if every dependency that failed is being retried (none failed for good). */
+  #failedOnlyBecauseOf(item: PlannedItem, retry: ReadonlySet<number>, byId: Map<string, WireResponse>): boolean {
+    let retried = false;
+    for (const d of item.dependsOn) {
+      if (retry.has(d)) retried = true;
+      else if ((byId.get(this.items[d]!.id)?.status ?? 0) >= 400) return false;
+    }
+    return retried;
+  }
+
+  #fail(i: number, error: GraphError): void {
+    this.#results[i] = { id: this.items[i]!.id, status: error.status, headers: {}, body: error.body as T, error };
+    this.onProgress?.(++this.#done, this.items.length);
   }
 
   #final(i: number, wire: WireResponse | undefined): void {

@@ -30,6 +30,7 @@ export class Connection extends VerbMethods {
   readonly #executor: Executor;
   readonly #baseUrl: string;
   readonly #retry: RetryPolicy;
+  readonly #timeout: number | false;
   readonly #unsubscribe: () => void;
   #closed = false;
 
@@ -38,6 +39,7 @@ export class Connection extends VerbMethods {
     const resolved = resolveOptions(options);
     this.#baseUrl = resolved.baseUrl.href.replace(/\/+$/, '');
     this.#retry = resolved.retry;
+    this.#timeout = resolved.timeout;
     this.#targets = new TargetResolver(resolved.baseUrl, resolved.allowedHosts);
     this.#tokens = new TokenRefresher(resolved.session, resolved.scopes, resolved.refreshMargin, resolved.logger);
     this.#executor = new Executor(resolved, this.#tokens, (url) => this.#targets.mayCarryBearer(url));
@@ -70,7 +72,7 @@ export class Connection extends VerbMethods {
   batch<T = unknown>(requests: readonly BatchRequest[], options?: BatchOptions): Promise<BatchResponse<T>[]> {
     const host = this.#targets.resolve('$batch').host;
     return runBatch<T>({
-      post: (body, signal) => this.post('$batch', { body, signal }).json(),
+      post: (body, signal) => this.post('$batch', { body, signal, raiseHttpErrors: true }).json(),
       toRelative: (url) => this.#relative(url),
       throttled: (ms) => this.#executor.throttled(host, ms),
       policy: this.#retry,
@@ -83,7 +85,7 @@ export class Connection extends VerbMethods {
    * Resolves to the created or replaced driveItem.
    */
   upload<T = Record<string, unknown>>(target: UploadTarget, data: UploadData, options?: UploadOptions): Promise<T> {
-    return runUpload({ graph: this, naive: this.naive, policy: this.#retry }, target, data, options) as Promise<T>;
+    return runUpload({ graph: this, naive: this.naive, policy: this.#retry, timeout: this.#timeout }, target, data, options) as Promise<T>;
   }
 
   /** The current access token via the refresh orchestrator; `forceRefresh` skips every cache. */

@@ -2,8 +2,9 @@
 // says which bytes it holds (nextExpectedRanges) and the upload continues from there.
 import { sleep } from './abortable-sleep.js';
 import { isGraphError } from './errors/graph-error.js';
+import { isKyNetworkError, isKyTimeoutError } from './ky-errors.js';
 import { parseRetryAfter, retryDelay } from './retry-timing.js';
-import type { UploadContext, UploadOptions } from './upload.js';
+import { type SessionOrigin, type UploadContext, type UploadOptions, abortable } from './upload.js';
 import type { SliceSource } from './upload-source.js';
 
 type Status = { next: number } | { item: Record<string, unknown> };
@@ -15,7 +16,7 @@ export class SliceSender {
   constructor(
     readonly context: UploadContext,
     readonly uploadUrl: string,
-    readonly drivePath: string | undefined,
+    readonly origin: SessionOrigin,
     readonly source: SliceSource,
     readonly options: UploadOptions & { chunkSize: number },
     readonly progress: (done: number) => void,
@@ -41,23 +42,31 @@ export class SliceSender {
         continue;
       }
       const end = Math.min(start + chunkSize, size);
-      const body = await this.source.slice(start, end);
+      const body = await abortable(this.source.slice(start, end), signal);
       let reply: { status: number; json: Record<string, unknown> } | undefined;
       let failure: unknown;
       try {
         const headers = { 'content-range': `bytes ${start}-${end - 1}/${size}`, 'content-type': 'application/octet-stream' };
-        const response = await this.context.naive.put(this.uploadUrl, { body: body as BodyInit, headers, retry: 0, timeout, signal });
+        const response = await this.context.naive.put(this.uploadUrl, { body: body as BodyInit, headers, retry: 0, timeout, signal, raiseHttpErrors: true });
         reply = { status: response.status, json: await response.json<Record<string, unknown>>() };
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         // 416: the server holds (some of) these bytes already. 429 / 5xx / a cut connection / a timeout:
         // it may or may not have committed them. Either way, the session knows.
-        if (isGraphError(error) && !(error.status === 416 || error.status === 429 || error.status >= 500)) throw error;
+        const transient = isGraphError(error)
+          ? error.status === 416 || error.status === 429 || error.status >= 500
+          : isKyNetworkError(error) || isKyTimeoutError(error);
+        if (!transient) throw error; // a 4xx, a hook's or a programming error: asking the session would not help
         failure = error;
       }
       if (reply && reply.status !== 202) return this.#finished(reply.json);
       if (reply) {
-        this.#advance(nextExpected(reply.json) ?? end);
+        const next = nextExpected(reply.json) ?? end;
+        // A 202 that asks for these bytes again is no progress: bounded like a failure.
+        if (next <= start && ++this.#failures > this.context.policy.limit) {
+          throw new Error(`[@graphwire/core] upload: the session took bytes ${start}-${end - 1} ${this.#failures} times but still expects bytes from ${next}`);
+        }
+        this.#advance(next);
         continue;
       }
       const status = await this.#recover(failure, isGraphError(failure) ? failure.response.headers.get('retry-after') : null);
@@ -91,17 +100,21 @@ export class SliceSender {
   async #status(failure: unknown): Promise<Status> {
     const { signal } = this.options;
     try {
-      const json = await this.context.naive.get(this.uploadUrl, { signal }).json<Record<string, unknown>>();
+      const json = await this.context.naive.get(this.uploadUrl, { signal, raiseHttpErrors: true }).json<Record<string, unknown>>();
       const next = nextExpected(json);
       if (next !== undefined && next < this.source.size) return { next };
       if (typeof json.id === 'string') return { item: json };
     } catch (error) {
       if (signal?.aborted || !isGraphError(error) || error.status !== 404 || failure === undefined) throw error;
     }
-    // The last slice's response was lost: the session closed because the item is complete.
-    if (this.drivePath) {
-      const item = await this.context.graph.get(this.drivePath.slice(0, -1), { signal }).json<Record<string, unknown>>();
-      if (item?.size === this.source.size) return { item };
+    if (failure === undefined) throw new Error('[@graphwire/core] upload: the upload session reports no bytes expected and no item');
+    // The last slice's response was lost: the session may have closed because the item is complete.
+    // Only an item of this size written since the session began is ours ('rename' wrote elsewhere).
+    const { drivePath, conflictBehavior, since } = this.origin;
+    if (drivePath && conflictBehavior !== 'rename') {
+      const item = await this.context.graph.get(drivePath.slice(0, -1), { signal, raiseHttpErrors: true }).json<Record<string, unknown>>();
+      const modified = Date.parse(String(item?.lastModifiedDateTime));
+      if (item?.size === this.source.size && modified >= since) return { item };
     }
     throw failure;
   }

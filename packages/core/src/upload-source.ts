@@ -51,14 +51,20 @@ async function* readerIterable(stream: ReadableStream<unknown>): AsyncGenerator<
   }
 }
 
+// One buffer of a slice's size holds the bytes not yet confirmed, filled from the stream and reused
+// for every slice: fetch copies a body when the request is made (the Fetch standard's "extract a
+// body"), so the buffer is free again as soon as the slice is on its way.
 class StreamSource implements SliceSource {
   readonly size: number;
   readonly #iterator: AsyncIterator<unknown>;
-  /** Unconfirmed bytes in order: #held[0] begins at #heldStart. */
-  readonly #held: Uint8Array[] = [];
-  #heldStart = 0;
-  /** Bytes read from the stream so far. */
+  #window: Uint8Array | undefined;
+  /** The window holds bytes [#start, #start + #filled). */
+  #start = 0;
+  #filled = 0;
+  /** A chunk read past the window's end, not stored yet. */
+  #spill: Uint8Array | undefined;
   #read = 0;
+  #confirmed = 0;
 
   constructor(iterator: AsyncIterator<unknown>, size: number) {
     this.#iterator = iterator;
@@ -66,56 +72,65 @@ class StreamSource implements SliceSource {
   }
 
   async slice(start: number, end: number): Promise<Uint8Array> {
-    if (start < this.#heldStart) {
+    if (start < this.#confirmed || start < this.#start) {
       throw new Error(`[@graphwire/core] upload: the server asked again for bytes from ${start}, which it had confirmed; a stream cannot be read twice, so the upload cannot continue`);
     }
-    while (this.#read < end) await this.#pull();
-    if (end === this.size) await this.#expectEnd();
-    const out = new Uint8Array(end - start);
-    let position = this.#heldStart;
-    for (const chunk of this.#held) {
-      const from = Math.max(start, position);
-      const to = Math.min(end, position + chunk.byteLength);
-      if (from < to) out.set(chunk.subarray(from - position, to - position), from - start);
-      position += chunk.byteLength;
-      if (position >= end) break;
+    this.#dropBefore(start);
+    const length = end - start;
+    if (!this.#window || this.#window.byteLength < length) this.#window = grow(this.#window, length, this.#filled);
+    while (this.#start + this.#filled < end) {
+      const chunk = this.#spill ?? (await this.#pull());
+      this.#spill = undefined;
+      const room = end - (this.#start + this.#filled);
+      this.#window.set(chunk.byteLength > room ? chunk.subarray(0, room) : chunk, this.#filled);
+      this.#filled += Math.min(room, chunk.byteLength);
+      if (chunk.byteLength > room) this.#spill = chunk.subarray(room);
     }
-    return out;
+    if (end === this.size) await this.#expectEnd();
+    return this.#window.subarray(0, length);
   }
 
   confirm(offset: number): void {
-    // Bytes not read yet are skipped as they arrive (a resumed session may hold more than we sent).
-    if (offset <= this.#heldStart) return;
-    while (this.#held.length > 0 && this.#heldStart + this.#held[0]!.byteLength <= offset) {
-      this.#heldStart += this.#held.shift()!.byteLength;
-    }
-    const first = this.#held[0];
-    if (first) this.#held[0] = first.subarray(offset - this.#heldStart);
-    this.#heldStart = offset;
+    this.#confirmed = Math.max(this.#confirmed, offset);
   }
 
   cancel(): void {
     void this.#iterator.return?.()?.catch?.(() => undefined);
   }
 
-  async #pull(): Promise<void> {
-    const next = await this.#iterator.next();
-    if (next.done) throw configError(`upload: the data ended after ${this.#read} bytes, but option 'size' is ${this.size}`);
-    const value = next.value;
-    if (!(value instanceof Uint8Array)) {
-      throw configError(`upload: the stream yielded ${typeof value === 'string' ? 'a string' : typeof value}; it must yield bytes (Uint8Array / Buffer): open files without an encoding`);
+  /** Forgets bytes before `start`: what is left of the window moves to its front. */
+  #dropBefore(start: number): void {
+    const drop = Math.min(start - this.#start, this.#filled);
+    if (drop > 0) this.#window!.copyWithin(0, drop, this.#filled);
+    this.#filled -= drop;
+    this.#start += drop;
+    if (this.#filled === 0 && start > this.#start) {
+      // A resumed session may hold bytes not read yet: skip them (the spill holds the first ones).
+      const skip = start - this.#start;
+      if (this.#spill) this.#spill = skip >= this.#spill.byteLength ? undefined : this.#spill.subarray(skip);
+      this.#start = start;
     }
-    let chunk = value;
-    const at = this.#read;
-    this.#read += chunk.byteLength;
-    if (this.#read > this.size) throw configError(`upload: the data is longer than option 'size' (${this.size} bytes)`);
-    if (this.#read <= this.#heldStart) return; // already confirmed: skipped
-    if (at < this.#heldStart) chunk = chunk.subarray(this.#heldStart - at);
-    if (chunk.byteLength > 0) this.#held.push(chunk);
+  }
+
+  async #pull(): Promise<Uint8Array> {
+    for (;;) {
+      const next = await this.#iterator.next();
+      if (next.done) throw configError(`upload: the data ended after ${this.#read} bytes, but option 'size' is ${this.size}`);
+      const value = next.value;
+      if (!(value instanceof Uint8Array)) {
+        throw configError(`upload: the stream yielded ${typeof value === 'string' ? 'a string' : typeof value}; it must yield bytes (Uint8Array / Buffer): open files without an encoding`);
+      }
+      const at = this.#read;
+      this.#read += value.byteLength;
+      if (this.#read > this.size) throw configError(`upload: the data is longer than option 'size' (${this.size} bytes)`);
+      const skip = Math.max(0, this.#start + this.#filled - at);
+      if (skip < value.byteLength) return skip > 0 ? value.subarray(skip) : value;
+    }
   }
 
   /** Before the last slice goes out: a stream longer than `size` must not become a truncated file. */
   async #expectEnd(): Promise<void> {
+    if (this.#spill && this.#spill.byteLength > 0) throw configError(`upload: the data is longer than option 'size' (${this.size} bytes)`);
     for (;;) {
       const next = await this.#iterator.next();
       if (next.done) return;
@@ -123,4 +138,10 @@ class StreamSource implements SliceSource {
       throw configError(`upload: the data is longer than option 'size' (${this.size} bytes)`);
     }
   }
+}
+
+function grow(window: Uint8Array | undefined, length: number, keep: number): Uint8Array {
+  const next = new Uint8Array(length);
+  if (window && keep > 0) next.set(window.subarray(0, keep));
+  return next;
 }

@@ -34,9 +34,20 @@ export interface UploadContext {
   /** The upload URL is pre-authenticated: it never gets a token. */
   naive: NaiveRequest;
   policy: RetryPolicy;
+  /** The connection's per-attempt timeout. */
+  timeout: number | false;
+}
+
+/** Where a session came from, for telling a lost final response from someone else's file. */
+export interface SessionOrigin {
+  drivePath: string | undefined;
+  conflictBehavior: string;
+  /** Server time (else local time, less a margin) when the session was created. */
+  since: number;
 }
 
 const UNIT = 320 * 1024;
+const CLOCK_MARGIN_MS = 5 * 60_000;
 /** Graph's limit for a simple PUT of the content; larger files need an upload session. */
 export const SIMPLE_UPLOAD_MAX = 4 * 1024 * 1024;
 const RULES: Record<keyof UploadOptions, OptionRule> = {
@@ -75,12 +86,20 @@ export async function runUpload(context: UploadContext, target: UploadTarget, da
     }
     if (source.size === 0) throw configError('upload: an upload session cannot take an empty file; upload it to a drive path instead');
     const created = uploadUrl === undefined;
-    uploadUrl ??= await createSession(context, drivePath!, conflictBehavior, signal);
+    const session = uploadUrl === undefined
+      ? await createSession(context, drivePath!, conflictBehavior, signal)
+      : { uploadUrl, since: Date.now() - CLOCK_MARGIN_MS };
+    const origin: SessionOrigin = { drivePath, conflictBehavior, since: session.since };
+    // A slice's timeout runs until the response headers, so it covers sending the slice too: allow
+    // for links down to about 1 Mbit/s on top of the connection's timeout.
+    const connectionTimeout = context.timeout;
+    const timeout = options.timeout ?? (connectionTimeout === false ? false : connectionTimeout + Math.ceil(chunkSize / (128 * 1024)) * 1000);
     try {
-      return await new SliceSender(context, uploadUrl, drivePath, source, { ...options, chunkSize }, progress).run(!created);
+      return await new SliceSender(context, session.uploadUrl, origin, source, { ...options, chunkSize, timeout }, progress).run(!created);
     } catch (error) {
-      // An aborted upload always gives its session back; a failed one only if we opened it.
-      if (created || signal?.aborted) await deleteSession(context, uploadUrl);
+      // An aborted upload always gives its session back; a failed one only if we opened it. In the
+      // background: a caller's deadline must not wait for the server.
+      if (created || signal?.aborted) void deleteSession(context, session.uploadUrl);
       throw error;
     }
   } finally {
@@ -89,23 +108,38 @@ export async function runUpload(context: UploadContext, target: UploadTarget, da
 }
 
 async function simpleUpload(context: UploadContext, drivePath: string, source: SliceSource, conflictBehavior: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-  const body = await source.slice(0, source.size);
+  const body = await abortable(source.slice(0, source.size), signal);
   const searchParams = { '@microsoft.graph.conflictBehavior': conflictBehavior };
   const headers = { 'content-type': (typeof Blob !== 'undefined' && body instanceof Blob && body.type) || 'application/octet-stream' };
-  return context.graph.put(`${drivePath}/content`, { body: body as BodyInit, headers, searchParams, signal }).json();
+  return context.graph.put(`${drivePath}/content`, { body: body as BodyInit, headers, searchParams, signal, raiseHttpErrors: true }).json();
 }
 
-async function createSession(context: UploadContext, drivePath: string, conflictBehavior: string, signal?: AbortSignal): Promise<string> {
+async function createSession(context: UploadContext, drivePath: string, conflictBehavior: string, signal?: AbortSignal): Promise<{ uploadUrl: string; since: number }> {
   const body = { item: { '@microsoft.graph.conflictBehavior': conflictBehavior } };
-  const session = await context.graph.post(`${drivePath}/createUploadSession`, { body, signal }).json<{ uploadUrl?: unknown }>();
+  const response = await context.graph.post(`${drivePath}/createUploadSession`, { body, signal, raiseHttpErrors: true });
+  const session = await response.json<{ uploadUrl?: unknown }>();
   if (typeof session?.uploadUrl !== 'string' || !isSecureEndpoint(session.uploadUrl)) {
     throw new TypeError('[@graphwire/core] upload: createUploadSession returned no usable https uploadUrl');
   }
-  return session.uploadUrl;
+  // The server's clock, when it shows it (browsers see Date only if the server exposes it).
+  const date = Date.parse(response.headers.get('date') ?? '');
+  // Date has whole seconds, rounded down: anything written after the session began is not older.
+  return { uploadUrl: session.uploadUrl, since: Number.isFinite(date) ? date : Date.now() - CLOCK_MARGIN_MS };
+}
+
+/** A read from a stream that may never deliver must not outlive the caller's abort. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 async function deleteSession(context: UploadContext, uploadUrl: string): Promise<void> {
-  await context.naive.delete(uploadUrl, { retry: 1, timeout: 10_000 }).catch(() => undefined);
+  await context.naive.delete(uploadUrl, { retry: 1, timeout: 10_000, raiseHttpErrors: true }).catch(() => undefined);
 }
 
 export type { UploadData };

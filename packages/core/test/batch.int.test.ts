@@ -114,6 +114,48 @@ describe('con.batch', () => {
     expect([sent('/users/user-3'), sent('/things'), sent('/others')]).toEqual([3, 1, 2]);
   });
 
+  it('a dependent of a failed and a throttled request stays 424: it is never sent again', async () => {
+    const graph = await simulator();
+    const con = connect(graph, fast);
+    graph.script('GET /v1.0/users/user-2', [{ status: 429, retryAfter: 0 }]);
+    const results = await con.batch([
+      { id: 'a', method: 'GET', url: 'users/nobody' },
+      { id: 'b', method: 'GET', url: 'users/user-2' },
+      { id: 'c', method: 'POST', url: 'things', body: { n: 1 }, dependsOn: ['a', 'b'] },
+      { id: 'd', method: 'GET', url: 'me', dependsOn: ['b'] },
+    ]);
+    expect(results.map((r) => `${r.id} ${r.status}`)).toEqual(['a 404', 'b 200', 'c 424', 'd 200']);
+    const sent = (id: string) => graph.stats.subRequestLog.filter((s) => s.id === id).length;
+    expect([sent('a'), sent('b'), sent('c'), sent('d')]).toEqual([1, 2, 1, 2]);
+    expect(graph.stats.log.filter((r) => r.path === '/v1.0/things')).toHaveLength(0);
+  });
+
+  it('a $batch call that fails as a whole fails its own items; the other calls still count', async () => {
+    for (const raiseHttpErrors of [true, false]) {
+      const graph = await simulator();
+      const con = connect(graph, { ...fast, raiseHttpErrors });
+      graph.script('POST /v1.0/$batch', [{ status: 500 }]); // a POST: not retried, its items may or may not have run
+      const results = await con.batch(
+        [{ method: 'GET', url: 'users/user-1' }, { method: 'GET', url: 'users/user-2' }, { method: 'GET', url: 'users/user-3' }, { method: 'GET', url: 'users/nobody' }],
+        { maxPerBatch: 2, concurrency: 1 },
+      );
+      expect(results.map((r) => r.status)).toEqual([500, 500, 200, 404]);
+      expect(isGraphError(results[0]!.error)).toBe(true);
+      expect(results[0]!.error!.url).toMatch(/\/v1\.0\/\$batch$/);
+      expect(results[3]!.error!.code).toBe('itemNotFound');
+    }
+  });
+
+  it('checks each request\'s keys and method, and sends bytes declared as JSON as JSON', async () => {
+    const graph = await simulator();
+    const con = connect(graph);
+    await expect(con.batch([{ method: 'GET', url: 'me', header: { a: 'b' } } as BatchRequest])).rejects.toThrow(/batch: request "1": unknown option 'header' \(did you mean 'headers'\?\)/);
+    await expect(con.batch([{ method: 'FOO', url: 'me' }])).rejects.toThrow(/needs a method that \$batch runs: GET, POST, PUT, PATCH, DELETE/);
+    const [created] = await con.batch([{ method: 'POST', url: 'things', body: new TextEncoder().encode('{"displayName":"pre-serialised"}'), headers: { 'content-type': 'application/json' } }]);
+    expect(created).toMatchObject({ status: 201, body: { displayName: 'pre-serialised' } });
+    expect(graph.stats.requests).toBe(1);
+  });
+
   it('splits by maxPerBatch and keeps at most `concurrency` calls in flight', async () => {
     const graph = await simulator({ latencyMs: 50 });
     const con = connect(graph);

@@ -32,6 +32,13 @@ async function sha256Of(source: AsyncIterable<Uint8Array>): Promise<string> {
 const bytesOf = (size: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + 7) % 251);
 const hexOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const uploads = (graph: GraphSimulator) => graph.stats.log.filter((r) => r.path.startsWith('/upload/'));
+/** Session DELETEs go out in the background after a failure: wait for them to arrive. */
+async function eventually(check: () => boolean, ms = 3000): Promise<void> {
+  for (const until = Date.now() + ms; !check(); ) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 const sha = (item: Record<string, unknown>) => String((item.file as { hashes: { sha256Hash: string } }).hashes.sha256Hash).toLowerCase();
 
 describe('con.upload', () => {
@@ -165,6 +172,7 @@ describe('con.upload', () => {
       onProgress: (done) => { if (done >= 640 * KiB) controller.abort(reason); },
     });
     await expect(running).rejects.toBe(reason);
+    await eventually(() => uploads(graph).at(-1)?.method === 'DELETE');
     const last = uploads(graph).at(-1)!;
     expect(last.method).toBe('DELETE');
     expect(last.headers.authorization).toBeUndefined();
@@ -179,9 +187,62 @@ describe('con.upload', () => {
       .then(() => undefined, (e: unknown) => e);
     expect(error).toBe(signal.reason);
     expect((error as DOMException).name).toBe('TimeoutError');
-    // The session was deleted (without the spent signal) before the upload rejected.
-    expect(uploads(graph).at(-1)!.method).toBe('DELETE');
+    // The session is deleted in the background (without the spent signal).
+    await eventually(() => uploads(graph).at(-1)?.method === 'DELETE');
     expect(uploads(graph).filter((r) => r.method === 'GET')).toHaveLength(0); // nothing was treated as a failed slice
+  });
+
+  it('never takes an older file of the same size for its own after a lost last slice, nor a renamed one', async () => {
+    const graph = await simulator();
+    const con = connect(graph, fast);
+    const old = bytesOf(1600 * KiB * 3);
+    await con.upload('me/drive/root:/same/size.bin:', old, { chunkSize: 1600 * KiB });
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the server's Date has whole seconds
+    const fresh = old.map((b) => 255 - b);
+    // The last slice is cut before the commit, and the session then looks gone.
+    graph.script('PUT /upload/*', [{}, {}, { reset: true }]);
+    graph.script('GET /upload/*', [{ status: 404 }]);
+    await expect(con.upload('me/drive/root:/same/size.bin:', fresh, { chunkSize: 1600 * KiB })).rejects.toThrow();
+    const item = await con.get('me/drive/root:/same/size.bin').json<Record<string, unknown>>();
+    expect(sha(item)).toBe(hexOf(old)); // untouched, and not reported as the new upload
+    // 'rename' writes elsewhere: a lost last response cannot be confirmed from the original path.
+    graph.script('PUT /upload/*', [{}, {}, { reset: true, execute: true }]);
+    await expect(con.upload('me/drive/root:/same/size.bin:', fresh, { chunkSize: 1600 * KiB, conflictBehavior: 'rename' })).rejects.toThrow();
+  });
+
+  it('a session that keeps asking for the same bytes is given up after the retry limit', async () => {
+    const graph = await simulator();
+    const con = connect(graph, { retries: { limit: 2 } });
+    const stuck = { status: 202, body: '{"nextExpectedRanges":["0-"]}', contentType: 'application/json', execute: false };
+    graph.script('PUT /upload/*', [stuck, stuck, stuck, stuck]);
+    await expect(con.upload('me/drive/root:/stuck/s.bin:', bytesOf(1600 * KiB * 3), { chunkSize: 1600 * KiB }))
+      .rejects.toThrow('[@graphwire/core] upload: the session took bytes 0-1638399 3 times but still expects bytes from 0');
+    expect(uploads(graph).filter((r) => r.method === 'PUT')).toHaveLength(3);
+  });
+
+  it('raiseHttpErrors: false on the connection changes nothing: errors are errors, recoveries recover', async () => {
+    const graph = await simulator();
+    const con = connect(graph, { ...fast, raiseHttpErrors: false });
+    graph.script('PUT /upload/*', [{ status: 503, retryAfter: 0 }]);
+    const data = bytesOf(2560 * KiB * 2);
+    expect(sha(await con.upload('me/drive/root:/r/raise.bin:', data, { chunkSize: 2560 * KiB }))).toBe(hexOf(data));
+    expect(uploads(graph).map((r) => `${r.method} ${r.status}`)).toEqual(['PUT 503', 'GET 200', 'PUT 202', 'PUT 201']);
+    const conflict = await con.upload('me/drive/root:/r/raise.bin:', bytesOf(10), { conflictBehavior: 'fail' }).catch((e: unknown) => e);
+    expect(isGraphError(conflict) && conflict.status).toBe(409);
+  });
+
+  it('an abort while the stream stalls rejects at once and deletes the session', async () => {
+    const graph = await simulator();
+    const con = connect(graph);
+    const controller = new AbortController();
+    async function* stalls() {
+      yield new Uint8Array(320 * KiB);
+      await new Promise(() => undefined); // never delivers again
+    }
+    const running = con.upload('me/drive/root:/stall/s.bin:', stalls(), { size: 8 * MiB, chunkSize: 640 * KiB, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('stalled')), 200);
+    await expect(running).rejects.toThrow('stalled');
+    await eventually(() => uploads(graph).at(-1)?.method === 'DELETE');
   });
 
   it('a stream that is shorter or longer than `size` fails without creating a truncated file, and its session is deleted', async () => {
@@ -191,7 +252,7 @@ describe('con.upload', () => {
     await expect(short).rejects.toThrow("[@graphwire/core] upload: the data ended after 5242880 bytes, but option 'size' is 6291456");
     const long = con.upload('me/drive/root:/bad/long.bin:', generated(7 * MiB), { size: 6 * MiB, chunkSize: 320 * KiB * 10 });
     await expect(long).rejects.toThrow("[@graphwire/core] upload: the data is longer than option 'size'");
-    expect(uploads(graph).filter((r) => r.method === 'DELETE')).toHaveLength(2);
+    await eventually(() => uploads(graph).filter((r) => r.method === 'DELETE').length === 2);
     await expect(con.get('me/drive/root:/bad/long.bin:').json()).rejects.toSatisfy((e) => isGraphError(e) && e.status === 404);
   });
 
