@@ -89,3 +89,10 @@ export function itemError(item: PlannedItem, status: number, headers: Record<str
   }
   return new GraphError({ method: item.method, url: item.absoluteUrl, response, body, maxRetryAfter });
 }
+
+/** A sub-response header, whatever case Graph gave its name. */
+export function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return String(value);
+  return undefined;
+}

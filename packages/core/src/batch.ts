@@ -3,7 +3,7 @@
 // Throttled sub-requests (429, and 503 where safe) are collected and sent again in a later call
 // after their own Retry-After, with the dependents that failed only because of them; a sub-request
 // 429 also pauses the host, as a direct 429 does.
-import { type BatchResponse, type WireRequest, type WireResponse, decodeResponse, encodeBody, itemError } from './batch-codec.js';
+import { type BatchResponse, type WireRequest, type WireResponse, decodeResponse, encodeBody, headerValue, itemError } from './batch-codec.js';
 import { type BatchRequest, type PlannedItem, chains, pack, planItems } from './batch-plan.js';
 import { type GraphError, isGraphError } from './errors/graph-error.js';
 import { type OptionRule, rules, validateOptions } from './option-rules.js';
@@ -211,10 +211,4 @@ class BatchRun<T> {
     }
     this.onProgress?.(++this.#done, this.items.length);
   }
-}
-
-function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return String(value);
-  return undefined;
 }

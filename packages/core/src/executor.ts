@@ -7,13 +7,14 @@ import ky, {
 } from 'ky';
 import { isCallerAbort } from './caller-abort.js';
 import { configError } from './errors/config-error.js';
+import { unknownOptionError, validateOptions } from './option-rules.js';
 import { GraphError } from './errors/graph-error.js';
 import { type HeaderInput, mergeHeaders } from './headers.js';
 import { isKyNetworkError, isKyTimeoutError } from './ky-errors.js';
 import { OAuthRequest } from './oauth-request.js';
 import { randomUUID } from './random-uuid.js';
 import { redactUrl } from './redact.js';
-import type { ResolvedOptions } from './options.js';
+import { HOOKS_RULE, type ResolvedOptions } from './options.js';
 import { type RetryOptions, isIdempotent, isRetryableNetworkError, resolveRetry } from './retry-policy.js';
 import { backoffDelay } from './retry-timing.js';
 import { Scheduler } from './scheduler.js';
@@ -34,6 +35,16 @@ export interface RequestOptions
   /** Overrides the connection's raiseHttpErrors for this request. */
   raiseHttpErrors?: boolean;
 }
+
+// Every key RequestOptions has: graphwire's own, ky's Options that it inherits (ky 2's
+// distribution/types/options.d.ts), and RequestInit's (the DOM's, and Node's dispatcher/duplex).
+// Checked on every request: a typo such as `signl` would otherwise drop the caller's deadline.
+const REQUEST_KEYS: ReadonlySet<string> = new Set([
+  'headers', 'body', 'retry', 'timeout', 'raiseHttpErrors',
+  'json', 'parseJson', 'stringifyJson', 'searchParams', 'totalTimeout', 'hooks', 'onDownloadProgress', 'onUploadProgress', 'context',
+  'cache', 'credentials', 'integrity', 'keepalive', 'mode', 'priority', 'redirect', 'referrer', 'referrerPolicy', 'signal', 'window',
+  'dispatcher', 'duplex',
+]);
 
 const SDK_VERSION = `graphwire/${VERSION}`;
 const ALL_METHODS = ['get', 'post', 'put', 'patch', 'head', 'delete', 'options', 'trace', 'query'];
@@ -67,7 +78,12 @@ export class Executor {
   }
 
   send(method: string, target: Target, options: RequestOptions, authenticate: boolean): ResponsePromise {
+    // A plain loop over the caller's few keys: nothing is allocated unless one is unknown.
+    for (const key in options) {
+      if (!REQUEST_KEYS.has(key)) throw unknownOptionError('@graphwire/core', 'request', key, [...REQUEST_KEYS]);
+    }
     const { headers, retry, timeout, raiseHttpErrors, body, ...rest } = options;
+    if (rest.hooks !== undefined) validateOptions('@graphwire/core', 'request', { hooks: rest.hooks }, { hooks: HOOKS_RULE });
     if (timeout !== undefined && timeout !== false && !(typeof timeout === 'number' && timeout > 0 && timeout <= 2_147_483_647)) {
       throw configError('timeout must be a positive number of milliseconds, or false');
     }
@@ -80,14 +96,15 @@ export class Executor {
     }
     merged['client-request-id'] ??= randomUUID();
     if (target.graphHost) merged.sdkversion = SDK_VERSION;
-    const policy = retry === undefined ? this.#options.retry : resolveRetry(retry, this.#options.retry, 'retry');
-    const call: CallState = {
+    const policy = retry === undefined ? this.#options.retry : resolveRetry(retry, this.#options.retry, 'retry', 'request');
+    const call: Call = {
       attempt: 0,
       origin: target.origin,
       host: target.host,
       bearer: authenticate && target.bearer,
       policy,
       timeout: timeout ?? this.#options.timeout,
+      callerSignal: rest.signal ?? undefined,
     };
     const kyOptions: KyOptions & { [CALL]: CallState } = { ...rest, method, headers: merged, [CALL]: call };
     if (isJsonBody(body)) kyOptions.json = body;
@@ -115,15 +132,28 @@ export class Executor {
   }
 }
 
+/** The transport's call state, and what only the executor reads: the caller's own signal. */
+interface Call extends CallState {
+  callerSignal: AbortSignal | undefined;
+}
+
 /**
- * The caller's abort reason comes out as is; HTTP errors become GraphError; ky's other errors lose
+ * The caller's abort reason comes out as is (also when it fired while an error body downloaded,
+ * which ky then reports as an HTTP error without a body); HTTP errors become GraphError; ky's other errors lose
  * any credential in their URL (message, stack, request).
  */
 function toPublicError({ request, error, options }: BeforeErrorState, connectionMaxRetryAfter: number): Error {
   if (isCallerAbort(request.signal, error)) return error;
   if (isHTTPError(error)) {
+    const call = (options as { [CALL]?: Call })[CALL];
+    // The managed signal fires for ky's own aborts too: the caller's says whose it was.
+    const caller = call?.callerSignal;
+    if (request.signal.aborted && caller?.aborted) {
+      // ky replaces the error only with an Error a hook returns; any other reason (a string) is thrown.
+      if (caller.reason instanceof Error) return caller.reason;
+      throw caller.reason;
+    }
     // The request's own policy (a per-call `retry`) bounds retryAfterMs, as it bounded the wait.
-    const call = (options as { [CALL]?: CallState })[CALL];
     const maxRetryAfter = call?.policy.maxRetryAfter ?? connectionMaxRetryAfter;
     return new GraphError({ method: request.method, url: request.url, response: error.response, body: error.data, maxRetryAfter });
   }

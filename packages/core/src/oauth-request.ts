@@ -21,7 +21,7 @@ export class OAuthRequest {
     const response = await sendOnce(request, `Bearer ${token}`);
     if (response.status !== 401) return response;
 
-    const challenge = await readChallenge(response);
+    const challenge = await readChallenge(response, signal);
     if (!challenge.refresh) return challenge.response;
     const next = await this.#tokens.afterRejection(token, challenge.claims, signal);
     return sendOnce(spare ?? request, `Bearer ${next}`);
@@ -35,9 +35,16 @@ interface Challenge {
   response: Response;
 }
 
-/** A 401 earns a refresh when Graph says the token is bad or asks for more claims (CAE, conditional access). */
-async function readChallenge(response: Response): Promise<Challenge> {
-  const text = await response.text().catch(() => '');
+/**
+ * A 401 earns a refresh when Graph says the token is bad or asks for more claims (CAE, conditional
+ * access). An unreadable body is read as empty, unless the request was aborted meanwhile (the
+ * caller's deadline): that ends the request with the signal's reason.
+ */
+async function readChallenge(response: Response, signal: AbortSignal): Promise<Challenge> {
+  const text = await response.text().catch((error: unknown) => {
+    if (signal.aborted) throw signal.reason ?? error;
+    return '';
+  });
   const rebuilt = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
   const claims = parseClaims(response.headers.get('www-authenticate'));
   const code = graphErrorCode(text);

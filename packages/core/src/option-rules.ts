@@ -80,7 +80,9 @@ export function arrayOf(item: OptionRule): OptionRule {
  * Checks an options bag against its rules. `owner` reads as the subject of the message:
  * `validateOptions('@graphwire/msal-node', 'FileTokenStore', options, { directory: rules.string })`
  * → `[@graphwire/msal-node] FileTokenStore: unknown option 'path'; known options: directory`.
- * `undefined` options pass (the owner's defaults apply) unless a rule is `required`.
+ * `undefined` options pass (the owner's defaults apply) unless a rule is `required`. Options must be
+ * a plain object (`{ … }` or `Object.create(null)`): an array, a Map or a class instance is refused,
+ * as its keys would not be the options the caller meant.
  */
 export function validateOptions<T>(pkg: string, owner: string, options: T, known: OptionRules): T {
   const prefix = `[${pkg}] ${owner}:`;
@@ -91,18 +93,46 @@ export function validateOptions<T>(pkg: string, owner: string, options: T, known
   if (!isObject(options)) {
     throw new TypeError(`${prefix} options must be an object (got ${describe(options)})`);
   }
+  if (!isPlainObject(options)) {
+    throw new TypeError(`${prefix} options must be a plain object such as { name: value } (got ${describe(options)})`);
+  }
   check(prefix, '', options, known);
   return options;
 }
 
+/** An object literal or `Object.create(null)`, from any realm: not an array, Map or class instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  // Object.prototype of this realm or another (an iframe's, a vm context's) has no prototype itself.
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * The error for one unknown key, worded as `validateOptions` words it: for hand-written fast checks
+ * that build a message only on failure (per-request options on the hot path).
+ */
+export function unknownOptionError(pkg: string, owner: string, key: string, known: OptionRules | readonly string[]): TypeError {
+  return new TypeError(unknownMessage(`[${pkg}] ${owner}:`, '', key, toRules(known)));
+}
+
+function toRules(known: OptionRules | readonly string[]): OptionRules {
+  if (!Array.isArray(known)) return known as OptionRules;
+  const out: OptionRules = {};
+  for (const name of known as readonly string[]) out[name] = ANY;
+  return out;
+}
+const ANY: OptionRule = rule('anything', () => true);
+
+function unknownMessage(prefix: string, path: string, key: string, known: OptionRules): string {
+  const hint = suggestion(key, known);
+  const list = path ? `known options of '${path.slice(0, -1)}'` : 'known options';
+  return `${prefix} unknown option '${path}${key}'${hint ? ` (did you mean '${path}${hint}'?)` : ''}; ${list}: ${Object.keys(known).join(', ')}`;
+}
+
 function check(prefix: string, path: string, options: Record<string, unknown>, known: OptionRules): void {
-  const names = Object.keys(known);
   for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(known, key)) {
-      const hint = suggestion(key, known);
-      const list = path ? `known options of '${path.slice(0, -1)}'` : 'known options';
-      throw new TypeError(`${prefix} unknown option '${path}${key}'${hint ? ` (did you mean '${path}${hint}'?)` : ''}; ${list}: ${names.join(', ')}`);
-    }
+    if (!Object.hasOwn(known, key)) throw new TypeError(unknownMessage(prefix, path, key, known));
   }
   for (const [key, expected] of Object.entries(known)) {
     const value = options[key];
@@ -111,21 +141,34 @@ function check(prefix: string, path: string, options: Record<string, unknown>, k
       continue;
     }
     if (!expected.test(value)) {
-      throw new TypeError(`${prefix} option '${path}${key}' must be ${expected.expected} (got ${describe(value)})`);
+      throw new TypeError(`${prefix} option '${path}${key}' must be ${expected.expected} (got ${describe(value, key)})`);
     }
     if (expected.keys && isObject(value)) check(prefix, `${path}${key}.`, value, expected.keys);
   }
 }
 
-/** A short, secret-free description of a wrong value: its type, and the value itself only when harmless. */
-function describe(value: unknown): string {
+// Names whose value may be a secret: a number given there (a numeric password read from YAML or
+// the environment) is not echoed either.
+const SECRET_NAME = /secret|password|passphrase|key|token|assertion|credential|signature/i;
+
+/**
+ * A short, secret-free description of a wrong value: its type, and the value itself only when
+ * harmless. Strings are never echoed; numbers only for a `key` that does not look secret.
+ */
+function describe(value: unknown, key?: string): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   switch (typeof value) {
     case 'string': return `a string of ${value.length} character${value.length === 1 ? '' : 's'}`; // may be a secret: never echoed
-    case 'number': case 'boolean': case 'bigint': return String(value);
+    case 'number': case 'bigint':
+      if (key !== undefined && SECRET_NAME.test(key)) return typeof value === 'number' ? 'a number' : 'a bigint';
+      return typeof value === 'bigint' ? `${value}n` : String(value);
+    case 'boolean': return String(value);
     case 'function': return 'a function';
-    case 'object': return `an object${value.constructor?.name && value.constructor.name !== 'Object' ? ` (${value.constructor.name})` : ''}`;
+    case 'object': {
+      const name = isPlainObject(value) ? undefined : (value as { constructor?: { name?: unknown } }).constructor?.name;
+      return `an object${typeof name === 'string' && name !== '' && name !== 'Object' ? ` (${name})` : ''}`;
+    }
     default: return typeof value;
   }
 }

@@ -1,12 +1,13 @@
 // Connection options: the public shape, defaults, and validation with messages that name the fix.
 import type { Hooks } from 'ky';
-import { type ApiVersion, type CloudName, cloudEndpoint, isCloudName } from './clouds.js';
+import { type ApiVersion, type CloudName, cloudEndpoint } from './clouds.js';
 import { configError } from './errors/config-error.js';
 import { type HeaderInput, normalizeHeaders } from './headers.js';
 import { type Logger, resolveLogger } from './logger.js';
-import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, resolveRetry } from './retry-policy.js';
+import { type OptionRule, type OptionRules, isPlainObject, oneOf, rules, validateOptions } from './option-rules.js';
+import { DEFAULT_RETRY, RETRY_RULE, type RetryOptions, type RetryPolicy, resolveRetry } from './retry-policy.js';
 import type { AuthSession } from './session.js';
-import { isLoopback, refuseUserinfo, withoutUserinfo } from './target.js';
+import { describeUrlInput, isLoopback, refuseUserinfo } from './target.js';
 
 export interface ConnectionOptions {
   /** Where tokens come from; required for authenticated calls, not for `con.naive`. */
@@ -61,68 +62,83 @@ export interface ResolvedOptions {
   refreshMargin: number;
 }
 
-const KNOWN = new Set([
-  'session', 'scopes', 'cloud', 'apiVersion', 'baseUrl', 'allowedHosts', 'retries', 'requestsDelay',
-  'maxConcurrency', 'timeout', 'raiseHttpErrors', 'defaultHeaders', 'fetch', 'hooks', 'logger', 'refreshMargin',
-]);
-// Largest delay setTimeout honours; anything above fires at once.
-const MAX_TIMER = 2_147_483_647;
+// ky 2's hook names (Hooks in ky/distribution/types/hooks.d.ts): each an array of functions.
+const HOOK_LIST: OptionRule = { expected: 'an array of functions', test: (v) => Array.isArray(v) && v.every((f) => typeof f === 'function') };
+const HOOK_RULES: OptionRules = {
+  init: HOOK_LIST,
+  beforeRequest: HOOK_LIST,
+  beforeRetry: HOOK_LIST,
+  afterResponse: HOOK_LIST,
+  beforeError: HOOK_LIST,
+};
+/** `hooks`, of the Connection or of one request: ky's hook names only, each an array of functions. */
+export const HOOKS_RULE: OptionRule = { expected: 'an object of ky hook arrays, e.g. { beforeRequest: [fn] }', test: isPlainObject, keys: HOOK_RULES };
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+const HOST = /^[^/\s:@]+(:\d+)?$|^\[[^\]@]+\](:\d+)?$/;
 
-const isMs = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_TIMER;
+const RULES: OptionRules = {
+  session: {
+    expected: 'an AuthSession (an object with a getAccessToken(request) method, such as MsalNodeSession or StaticTokenSession)',
+    test: (v) => typeof v === 'object' && v !== null && typeof (v as AuthSession).getAccessToken === 'function',
+  },
+  scopes: rules.scopes,
+  cloud: oneOf('global', 'usgov', 'dod', 'china'),
+  apiVersion: oneOf('v1.0', 'beta'),
+  baseUrl: { expected: 'an absolute URL such as https://graph.microsoft.com/v1.0', test: (v) => typeof v === 'string' || v instanceof URL },
+  // No `@`: `user:pass@host` is a credential, not a host (the message does not echo the entries).
+  allowedHosts: {
+    expected: 'an array of host names, with a port where it is not the default (e.g. ["graph.microsoft.com", "127.0.0.1:8080"]), without user names or passwords',
+    test: (v) => Array.isArray(v) && v.every((h) => typeof h === 'string' && HOST.test(h)),
+  },
+  retries: { ...RETRY_RULE, aliases: ['retry', 'maxRetries'] },
+  requestsDelay: rules.milliseconds,
+  maxConcurrency: {
+    expected: 'a whole number of at least 1',
+    test: (v) => v === Number.POSITIVE_INFINITY || rules.positiveInteger.test(v),
+  },
+  timeout: { expected: 'a positive number of milliseconds (at most 2147483647), or false', test: (v) => v === false || rules.positiveMilliseconds.test(v) },
+  raiseHttpErrors: rules.boolean,
+  defaultHeaders: { expected: 'an object of header names to values, or Headers', test: (v) => typeof v === 'object' && v !== null },
+  fetch: { expected: 'a function with the signature of globalThis.fetch', test: (v) => typeof v === 'function' },
+  hooks: HOOKS_RULE,
+  logger: {
+    // Not checked key by key: `console` has many more methods. A `{ log }` logger would log nothing.
+    expected: 'an object with debug, info, warn and/or error methods, e.g. console',
+    test: (v) => typeof v === 'object' && v !== null
+      && LOGGER_METHODS.some((m) => typeof (v as Record<string, unknown>)[m] === 'function')
+      && LOGGER_METHODS.every((m) => (v as Record<string, unknown>)[m] === undefined || typeof (v as Record<string, unknown>)[m] === 'function'),
+  },
+  refreshMargin: rules.milliseconds,
+};
 
 export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw configError('Connection options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw configError(`unknown option '${key}'; known options: ${[...KNOWN].join(', ')}`);
-  }
+  validateOptions('@graphwire/core', 'Connection', options, RULES);
   const { session, scopes, cloud = 'global', apiVersion = 'v1.0', requestsDelay = 0, timeout = 30_000 } = options;
-  if (session !== undefined && typeof session?.getAccessToken !== 'function') {
-    throw configError('session must implement getAccessToken(request) (an AuthSession such as MsalNodeSession or StaticTokenSession)');
-  }
-  if (!isCloudName(cloud)) throw configError(`cloud must be one of 'global', 'usgov', 'dod', 'china' (got ${JSON.stringify(cloud)})`);
-  if (apiVersion !== 'v1.0' && apiVersion !== 'beta') throw configError(`apiVersion must be 'v1.0' or 'beta' (got ${JSON.stringify(apiVersion)})`);
   const endpoint = cloudEndpoint(cloud, apiVersion);
   const baseUrl = parseBaseUrl(options.baseUrl ?? endpoint.baseUrl);
-  if (scopes !== undefined && !(Array.isArray(scopes) && scopes.length > 0 && scopes.every((s) => typeof s === 'string' && s !== ''))) {
-    throw configError('scopes must be a non-empty array of scope strings, e.g. ["https://graph.microsoft.com/.default"]');
-  }
-  if (!isMs(requestsDelay)) throw configError('requestsDelay must be a non-negative number of milliseconds');
-  const maxConcurrency = options.maxConcurrency ?? Number.POSITIVE_INFINITY;
-  if (!(maxConcurrency === Number.POSITIVE_INFINITY || (Number.isInteger(maxConcurrency) && maxConcurrency >= 1))) {
-    throw configError('maxConcurrency must be a whole number of at least 1');
-  }
-  if (timeout !== false && !(isMs(timeout) && timeout > 0)) throw configError('timeout must be a positive number of milliseconds, or false');
-  const raiseHttpErrors = options.raiseHttpErrors ?? true;
-  if (typeof raiseHttpErrors !== 'boolean') throw configError('raiseHttpErrors must be a boolean');
-  const refreshMargin = options.refreshMargin ?? 300_000;
-  if (!isMs(refreshMargin)) throw configError('refreshMargin must be a non-negative number of milliseconds');
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw configError('fetch must be a function with the signature of globalThis.fetch');
-  if (options.hooks !== undefined && (typeof options.hooks !== 'object' || options.hooks === null)) throw configError('hooks must be an object of ky hook arrays');
-  if (options.logger !== undefined && (typeof options.logger !== 'object' || options.logger === null)) throw configError('logger must be an object with debug/info/warn/error methods, e.g. console');
-  if (options.defaultHeaders !== undefined && (typeof options.defaultHeaders !== 'object' || options.defaultHeaders === null)) throw configError('defaultHeaders must be an object of header names to values');
   return {
     session,
     scopes: scopes ? [...scopes] : [endpoint.defaultScope],
     baseUrl,
-    allowedHosts: resolveAllowedHosts(options.allowedHosts, baseUrl),
+    allowedHosts: options.allowedHosts === undefined ? new Set([baseUrl.host.toLowerCase()]) : new Set(options.allowedHosts.map((h) => h.toLowerCase())),
     retry: resolveRetry(options.retries, DEFAULT_RETRY),
     requestsDelay,
-    maxConcurrency,
+    maxConcurrency: options.maxConcurrency ?? Number.POSITIVE_INFINITY,
     timeout,
-    raiseHttpErrors,
+    raiseHttpErrors: options.raiseHttpErrors ?? true,
     defaultHeaders: resolveDefaultHeaders(options.defaultHeaders),
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     hooks: options.hooks ?? {},
     logger: resolveLogger(options.logger),
     debugEnabled: typeof options.logger?.debug === 'function',
-    refreshMargin,
+    refreshMargin: options.refreshMargin ?? 300_000,
   };
 }
 
 function resolveDefaultHeaders(value: HeaderInput | undefined): Record<string, string> {
   const headers = normalizeHeaders(value);
   if (headers.authorization !== undefined) {
-    throw configError('defaultHeaders must not contain Authorization: pass the token through `session` (e.g. new StaticTokenSession(token)) so it reaches allowed hosts only');
+    throw configError("Connection: option 'defaultHeaders' must not contain Authorization: pass the token through `session` (e.g. new StaticTokenSession(token)) so it reaches allowed hosts only");
   }
   return headers;
 }
@@ -132,21 +148,12 @@ function parseBaseUrl(value: unknown): URL {
   try {
     url = new URL(String(value));
   } catch {
-    throw configError(`baseUrl must be an absolute URL such as https://graph.microsoft.com/v1.0 (got ${JSON.stringify(withoutUserinfo(String(value)))})`);
+    throw configError(`Connection: option 'baseUrl' must be an absolute URL such as https://graph.microsoft.com/v1.0 (got ${describeUrlInput(String(value))})`);
   }
-  refuseUserinfo(url, 'baseUrl');
+  refuseUserinfo(url, "Connection: option 'baseUrl'");
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw configError(`baseUrl must use https (http is accepted only for loopback hosts such as a local simulator): ${url.origin}`);
+    throw configError(`Connection: option 'baseUrl' must use https (http is accepted only for loopback hosts such as a local simulator): ${url.origin}`);
   }
-  if (url.search || url.hash) throw configError('baseUrl must not have a query string or fragment');
+  if (url.search || url.hash) throw configError("Connection: option 'baseUrl' must not have a query string or fragment");
   return url;
-}
-
-function resolveAllowedHosts(value: unknown, baseUrl: URL): ReadonlySet<string> {
-  if (value === undefined) return new Set([baseUrl.host.toLowerCase()]);
-  // No `@`: `user:pass@host` is a credential, not a host (the message does not echo the entries).
-  if (!Array.isArray(value) || !value.every((h) => typeof h === 'string' && /^[^/\s:@]+(:\d+)?$|^\[[^\]@]+\](:\d+)?$/.test(h))) {
-    throw configError('allowedHosts must be an array of host names, with a port where it is not the default (e.g. ["graph.microsoft.com", "127.0.0.1:8080"]), without user names or passwords');
-  }
-  return new Set(value.map((h: string) => h.toLowerCase()));
 }

@@ -1,9 +1,9 @@
 // Items across `@odata.nextLink`: the connection's own GET follows each link, so a link to a host
 // that is not allowed gets no token, and every page is retried, paced and throttled like any request.
 import type { ResponsePromise } from 'ky';
-import { configError } from './errors/config-error.js';
 import type { RequestOptions } from './executor.js';
 import { type OptionRule, rules, validateOptions } from './option-rules.js';
+import { RETRY_RULE } from './retry-policy.js';
 
 /** One page of a Graph collection. */
 export interface GraphPage<T> {
@@ -23,7 +23,7 @@ const RULES: Record<keyof PaginateOptions, OptionRule> = {
   searchParams: { expected: 'a query string, URLSearchParams or an object of names to values', test: (v) => typeof v === 'string' || typeof v === 'object' },
   headers: { expected: 'an object of header names to values, or Headers', test: (v) => typeof v === 'object' && v !== null },
   timeout: { expected: 'a positive number of milliseconds, or false', test: (v) => v === false || rules.positiveMilliseconds.test(v) },
-  retry: { expected: 'a retry limit or RetryOptions', test: (v) => typeof v === 'number' || rules.object.test(v) },
+  retry: RETRY_RULE,
   signal: rules.signal,
   maxPages: rules.positiveInteger,
 };

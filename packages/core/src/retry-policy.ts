@@ -1,5 +1,5 @@
 // Pure retry decisions: which outcomes may be retried without risking a duplicated side effect.
-import { configError } from './errors/config-error.js';
+import { type OptionRule, type OptionRules, isPlainObject, rules, validateOptions } from './option-rules.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 3. */
@@ -70,31 +70,38 @@ export function socketErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-// Capped at the largest delay setTimeout honours; anything above would fire at once.
-const nonNegative = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 2_147_483_647;
 const statusList = (value: unknown) =>
   Array.isArray(value) && value.every((s) => Number.isInteger(s) && s >= 100 && s <= 599);
+const LIMIT: OptionRule = { expected: 'a whole number from 0 to 100', test: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 100 };
+const STATUSES: OptionRule = { expected: 'an array of HTTP status codes (100 to 599)', test: statusList };
 
-/** Validates `retries` (a limit, or RetryOptions) and fills it from `base`. */
-export function resolveRetry(input: number | RetryOptions | undefined, base: RetryPolicy, name = 'retries'): RetryPolicy {
+/** The keys of RetryOptions. Delays are capped at the largest one setTimeout honours (above, it fires at once). */
+export const RETRY_OPTION_RULES: OptionRules = {
+  limit: LIMIT,
+  statusCodes: STATUSES,
+  afterStatusCodes: STATUSES,
+  maxRetryAfter: rules.milliseconds,
+  backoffBase: rules.milliseconds,
+  backoffLimit: rules.milliseconds,
+  retryOnTimeout: rules.boolean,
+};
+
+/** `retries` / `retry`: a limit, or RetryOptions whose keys are checked too (`{ limt: 0 }` is refused). */
+export const RETRY_RULE: OptionRule = {
+  expected: 'a retry limit (a whole number from 0 to 100) or a RetryOptions object',
+  test: (v) => LIMIT.test(v) || isPlainObject(v),
+  keys: RETRY_OPTION_RULES,
+};
+
+/**
+ * Validates `retries` (a limit, or RetryOptions) and fills it from `base`. `name` and `owner` word
+ * the message: `[@graphwire/core] Connection: unknown option 'retries.limt' (did you mean 'retries.limit'?)`.
+ */
+export function resolveRetry(input: number | RetryOptions | undefined, base: RetryPolicy, name = 'retries', owner = 'Connection'): RetryPolicy {
   if (input === undefined) return base;
-  if (typeof input === 'number') input = { limit: input };
-  if (typeof input !== 'object' || input === null) {
-    throw configError(`${name} must be a number or a RetryOptions object`);
-  }
+  validateOptions('@graphwire/core', owner, { [name]: input }, { [name]: RETRY_RULE });
+  if (typeof input === 'number') return { ...base, limit: input };
   const { limit, statusCodes, afterStatusCodes, maxRetryAfter, backoffBase, backoffLimit, retryOnTimeout } = input;
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0 && limit <= 100)) {
-    throw configError(`${name}.limit must be a whole number from 0 to 100`);
-  }
-  for (const [key, value] of Object.entries({ statusCodes, afterStatusCodes })) {
-    if (value !== undefined && !statusList(value)) throw configError(`${name}.${key} must be an array of HTTP status codes`);
-  }
-  for (const [key, value] of Object.entries({ maxRetryAfter, backoffBase, backoffLimit })) {
-    if (value !== undefined && !nonNegative(value)) throw configError(`${name}.${key} must be a number of milliseconds from 0 to 2147483647`);
-  }
-  if (retryOnTimeout !== undefined && typeof retryOnTimeout !== 'boolean') {
-    throw configError(`${name}.retryOnTimeout must be a boolean`);
-  }
   return {
     limit: limit ?? base.limit,
     statusCodes: statusCodes ? new Set(statusCodes) : base.statusCodes,

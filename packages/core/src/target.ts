@@ -1,5 +1,6 @@
 // Where a request goes, and what it may carry there: resolved once per call, before ky sees it.
 import { configError } from './errors/config-error.js';
+import { redactUrl } from './redact.js';
 
 export interface Target {
   url: string;
@@ -12,7 +13,8 @@ export interface Target {
   bearer: boolean;
 }
 
-const ABSOLUTE = /^[a-z][a-z\d+.-]*:/i;
+// Leading spaces and control characters, which URL parsing strips, do not make a URL a path.
+const ABSOLUTE = /^[\u0000-\u0020]*[a-z][a-z\d+.-]*:/i;
 
 export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
@@ -41,9 +43,25 @@ export function refuseUserinfo(url: URL, what: string): void {
   }
 }
 
-/** For messages about unparsable input: whatever precedes an `@` in the authority may be a password. */
+const SCHEME = /^[\u0000-\u0020]*[a-z][a-z\d+.-]*:[/\\]*/i;
+const MAX_ECHO = 200;
+
+/**
+ * For messages about unparsable input: whatever precedes the LAST `@` may be a user name and
+ * password, and a password may itself hold `#`, `/`, `?` or `@` unencoded, so everything from the
+ * scheme to the last `@` is redacted (a path's own `@` is redacted with it: safe, if less precise).
+ */
 export function withoutUserinfo(text: string): string {
-  return text.replace(/^([a-z][a-z\d+.-]*:\/*)[^/?#]*@/i, '$1[redacted]@');
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const start = SCHEME.exec(text)?.[0].length ?? 0;
+  return `${text.slice(0, start)}[redacted]${text.slice(at)}`;
+}
+
+/** An unparsable URL as a message may quote it: no user info, no secret query parameters, bounded. */
+export function describeUrlInput(text: string): string {
+  const safe = redactUrl(withoutUserinfo(text));
+  return JSON.stringify(safe.length > MAX_ECHO ? `${safe.slice(0, MAX_ECHO - 1)}…` : safe);
 }
 
 /** Resolves paths against one base URL, with the base's own decisions computed once. */
@@ -76,12 +94,15 @@ export class TargetResolver {
     try {
       url = new URL(input);
     } catch {
-      throw configError(`invalid URL ${JSON.stringify(withoutUserinfo(String(input)))}: pass a path like 'me/messages' or an absolute https URL`);
+      throw configError(`invalid URL ${describeUrlInput(String(input))}: pass a path like 'me/messages' or an absolute https URL`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw configError(`unsupported URL scheme ${url.protocol} in ${url.origin}: use https`);
     }
     refuseUserinfo(url, 'a request URL');
+    // fetch never sends a fragment; dropped, it cannot reach an error message either
+    // (`https://user:#pa/ss@host` parses as host `user` and a fragment holding the rest).
+    if (url.hash) url.hash = '';
     return { url: url.href, ...this.#decide(url) };
   }
 

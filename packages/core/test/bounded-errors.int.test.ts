@@ -1,7 +1,7 @@
 // Errors stay short and clean whatever the server sends, and a URL with a password in it is refused
 // by graphwire before fetch sees it.
 import { describe, expect, it } from 'vitest';
-import { Connection, isGraphError, type GraphError } from '@graphwire/core';
+import { Connection, StaticTokenSession, isGraphError, type GraphError } from '@graphwire/core';
 import { connect, simulator } from './support.js';
 
 const MB = 1024 * 1024;
@@ -64,6 +64,31 @@ describe('URLs with a user name or password', () => {
     refused(() => new Connection({ baseUrl: 'https://user:s3cret@graph microsoft.com/v1.0' }));
     refused(() => new Connection({ allowedHosts: ['user:s3cret@graph.microsoft.com'] }));
     refused(() => new Connection({ allowedHosts: ['s3cret@graph.microsoft.com'] }));
+  });
+
+  it('are not echoed when the password holds an unencoded #, /, ?, @ or \\ (the URL does not parse)', async () => {
+    const con = new Connection({ session: new StaticTokenSession('t') });
+    const passwords = ['pa#s3cret', 'pa/s3cret', 'pa?s3cret', 'p@ss#s3cret', 'pa\\s3cret', 'pa#s3cret?x=1', 's3cret#', 's3cret/?@'];
+    for (const password of passwords) {
+      for (const url of [`https://user:${password}@graph.microsoft.com/v1.0/me`, ` https://user:${password}@graph.microsoft.com/v1.0/me`, `https:user:${password}@graph.microsoft.com/v1.0/me`]) {
+        const request = refused(() => con.get(url));
+        const base = refused(() => new Connection({ baseUrl: url }));
+        for (const message of [request, base]) {
+          // Still says what was wrong, and where the request was going.
+          expect(message).toMatch(/invalid URL|option 'baseUrl' must|must not contain a user name or password/);
+          if (!message.includes('must not contain')) expect(message).toContain('[redacted]@graph.microsoft.com');
+        }
+      }
+    }
+    // A secret query parameter in an unparsable URL is redacted too, and a huge input is cut short.
+    expect(refused(() => con.get('https://graph.microsoft.com:99999/x?access_token=s3cret'))).toContain('access_token=[redacted]');
+    expect(refused(() => con.get(`https://graph.microsoft.com:99999/${'x'.repeat(10_000)}`)).length).toBeLessThan(400);
+    // `user:#…@host` parses (host `user`, the rest a fragment): the fragment, never sent, is dropped
+    // so that no error about this request can quote it.
+    const seen: string[] = [];
+    const capture = { beforeRequest: [({ request }: { request: Request }) => { seen.push(request.url); return new Response('ok'); }] };
+    await con.naive.get('https://user:#s3cret/?@graph.microsoft.com/v1.0/me', { hooks: capture }).text();
+    expect(seen).toEqual(['https://user/']);
   });
 
   it('are refused as a nextLink', async () => {

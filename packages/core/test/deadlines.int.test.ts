@@ -104,6 +104,23 @@ const phases: Phase[] = [
     },
   },
   {
+    name: 'downloading the body of an error response',
+    requests: 1,
+    run: (graph, signal) => {
+      // Without the signal's reason, this came out as a GraphError without a body.
+      graph.script('GET /v1.0/me', [{ status: 400, contentType: 'application/json', body: '{"error":{"code":"x"', headers: { 'content-length': '100000' } }]);
+      return connect(graph).get('me', { signal });
+    },
+  },
+  {
+    name: "downloading a 401's challenge body",
+    requests: 1,
+    run: (graph, signal) => {
+      graph.script('GET /v1.0/me', [{ status: 401, contentType: 'application/json', body: '{"error":{"code":"InvalidAuth', headers: { 'content-length': '100000' } }]);
+      return connect(graph).get('me', { signal });
+    },
+  },
+  {
     name: 'paginate waiting for its second page',
     requests: 2,
     async run(graph, signal) {

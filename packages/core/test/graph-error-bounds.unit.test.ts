@@ -9,6 +9,9 @@ function make(body: unknown, headers: Record<string, string> = {}, extra: { url?
   return new GraphError({ method: extra.method ?? 'GET', url: extra.url ?? URL_, response, body, ...(extra.maxRetryAfter === undefined ? {} : { maxRetryAfter: extra.maxRetryAfter }) });
 }
 
+/** No lone surrogate (String.prototype.isWellFormed, without needing the ES2024 lib). */
+const wellFormed = (text: string) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+
 describe('GraphError message bounds', () => {
   it('caps a huge innerError request-id in the message, and keeps it whole on the property', () => {
     const id = 'r'.repeat(MB);
@@ -45,6 +48,27 @@ describe('GraphError message bounds', () => {
     expect(e.message).toContain('Bad Request: line 1  line 2 [31m (request-id a b)');
   });
 
+  it('puts no C1 controls, line separators or bidi overrides into the message (they would disguise a log line)', () => {
+    const unsafe = ['\u0085', '\u009b', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c'];
+    const text = unsafe.map((c) => `x${c}`).join('');
+    const e = make({ error: { code: `Code${unsafe.join('')}`, message: text, innerError: { 'request-id': `id\u202eevil` } } }, {}, { url: `${URL_}/\u202ereversed` });
+    expect(e.message).not.toMatch(/[\u0080-\u009f\u2028-\u202e\u2066-\u2069\u200e\u200f\u061c]/);
+    expect(e.message).toContain(`Code${' '.repeat(unsafe.length)}: ${unsafe.map(() => 'x ').join('')}`);
+    expect(e.message).toContain('(request-id id evil)');
+    expect(e.code).toBe(`Code${unsafe.join('')}`); // the properties keep what was sent
+  });
+
+  it('never cuts a character in half: a surrogate pair at the limit is left out whole', () => {
+    // 299 characters then emoji: the detail budget (300) would end between its two halves.
+    const e = make({ error: { code: 'C', message: `${'m'.repeat(298)}\u{1F600}\u{1F600}` } });
+    expect(e.message).toMatch(/: m{298}…$/);
+    expect(wellFormed(e.message)).toBe(true);
+    // A lone surrogate from the server does not reach the message either.
+    const lone = make({ error: { code: 'C', message: 'a\ud800b\udc00c' } });
+    expect(lone.message).toContain(': a\ufffdb\ufffdc');
+    expect(wellFormed(lone.message)).toBe(true);
+  });
+
   it('falls back to the body request-id when the header is empty', () => {
     expect(make({ error: { innerError: { 'request-id': 'inner' } } }, { 'request-id': '' }).requestId).toBe('inner');
   });
@@ -58,5 +82,30 @@ describe('GraphError.retryAfterMs', () => {
     expect(make(undefined, { 'retry-after': 'Sun, 06 Nov 2994 08:49:37 GMT' }).retryAfterMs).toBe(3_600_000);
     expect(make(undefined, { 'retry-after': 'a 1' }).retryAfterMs).toBeUndefined();
     expect(make(undefined, {}).retryAfterMs).toBeUndefined();
+  });
+});
+
+describe('GraphError.date', () => {
+  it('reads the Date header strictly, as an HTTP date', () => {
+    expect(make(undefined, { date: 'Sun, 06 Nov 1994 08:49:37 GMT' }).date?.toISOString()).toBe('1994-11-06T08:49:37.000Z');
+    expect(make(undefined, { date: 'Sunday, 06-Nov-94 08:49:37 GMT' }).date?.toISOString()).toBe('1994-11-06T08:49:37.000Z');
+    // Date.parse guesses at these: `a 1` as a day in 2001, a date with no zone in local time.
+    for (const date of ['a 1', '1', '2026-11-28', 'Sat, 28 Nov 2026 10:00:00', 'Sat, 31 Feb 2026 10:00:00 GMT', 'tomorrow']) {
+      expect(make(undefined, { date }).date, date).toBeUndefined();
+    }
+  });
+
+  it("reads innerError.date strictly, as ISO 8601 in UTC when it names no zone (Graph's form)", () => {
+    const at = (date: unknown, headers: Record<string, string> = {}) => make({ error: { innerError: { date } } }, headers).date?.toISOString();
+    expect(at('2026-11-28T10:00:00')).toBe('2026-11-28T10:00:00.000Z');
+    expect(at('2026-11-28T10:00:00.1234567Z')).toBe('2026-11-28T10:00:00.123Z');
+    expect(at('2026-11-28T10:00:00+02:00')).toBe('2026-11-28T08:00:00.000Z');
+    expect(at('2026-11-28T10:00:00-05:30')).toBe('2026-11-28T15:30:00.000Z');
+    for (const date of ['2026-02-31T10:00:00', '2026-13-01T00:00:00', '2026-11-28T24:00:00', '2026-11-28', '1', 'a 1', 'Sat, 28 Nov 2026 10:00:00 GMT', 17]) {
+      expect(at(date), String(date)).toBeUndefined();
+    }
+    // The header wins; a malformed header does not hide the body's date.
+    expect(at('2026-11-28T10:00:00', { date: 'Sun, 06 Nov 1994 08:49:37 GMT' })).toBe('1994-11-06T08:49:37.000Z');
+    expect(at('2026-11-28T10:00:00', { date: 'garbage' })).toBe('2026-11-28T10:00:00.000Z');
   });
 });

@@ -1,7 +1,9 @@
 // The shared validator behind every graphwire constructor's options: messages name the package,
 // the owner, the option and what was expected, list the known options, and never echo a string value.
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { arrayOf, either, oneOf, optionRules as rules, validateOptions, type OptionRules } from '@graphwire/core';
+import { unknownOptionError } from '../src/option-rules.js';
 
 const RULES: OptionRules = {
   directory: { ...rules.string, aliases: ['path'] },
@@ -57,7 +59,7 @@ describe('validateOptions', () => {
     expect(check({ nested: { privateKey: 'k', thumbprnt: 'x' } })).toThrow(
       "[@graphwire/x] Thing: unknown option 'nested.thumbprnt' (did you mean 'nested.thumbprint'?); known options of 'nested': privateKey, thumbprint",
     );
-    expect(check({ nested: { privateKey: 7 } })).toThrow("option 'nested.privateKey' must be a string (got 7)");
+    expect(check({ nested: { privateKey: 7 } })).toThrow("option 'nested.privateKey' must be a string (got a number)"); // a secret's name: not echoed
     expect(check({ nested: {} })).toThrow("option 'nested.privateKey' is required: a string");
     expect(check({ nested: 'x' })).toThrow("option 'nested' must be an object (got a string of 1 character)");
   });
@@ -81,5 +83,51 @@ describe('validateOptions', () => {
       expect(message).toMatch(/^\[@graphwire\/x\] Thing: option/);
       expect(message).not.toContain('S3CRET');
     }
+  });
+
+  it('never echoes a number or bigint given for a secret-looking option, and echoes it elsewhere', () => {
+    const known: OptionRules = {
+      clientSecret: rules.nonEmptyString, password: rules.nonEmptyString, encryptionKey: rules.string, userAssertion: rules.string,
+      passphrase: rules.string, accessToken: rules.string, clientCredential: rules.string, maxPerBatch: rules.positiveInteger,
+      nested: { ...rules.object, keys: { privateKey: rules.string } },
+    };
+    const message = (options: unknown) => {
+      try {
+        validateOptions('@graphwire/x', 'Thing', options, known);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    };
+    for (const key of ['clientSecret', 'password', 'encryptionKey', 'userAssertion', 'passphrase', 'accessToken', 'clientCredential']) {
+      expect(message({ [key]: 982734612398 })).toBe(`[@graphwire/x] Thing: option '${key}' must be ${known[key]!.expected} (got a number)`);
+      expect(message({ [key]: 123456789012345678901234567890n })).toMatch(/\(got a bigint\)$/);
+    }
+    expect(message({ nested: { privateKey: 20240101 } })).toMatch(/option 'nested.privateKey' must be a string \(got a number\)$/);
+    expect(message({ maxPerBatch: 21.5 })).toMatch(/\(got 21\.5\)$/); // ordinary options keep the helpful value
+    expect(message({ maxPerBatch: 21n })).toMatch(/\(got 21n\)$/);
+  });
+
+  it('refuses options that are not a plain object: an array, a Map, a class instance', () => {
+    class Settings {
+      directory = '/tmp';
+    }
+    expect(check(new Map([['directory', '/tmp']]))).toThrow(
+      '[@graphwire/x] Thing: options must be a plain object such as { name: value } (got an object (Map))',
+    );
+    expect(check(new Settings())).toThrow(/options must be a plain object .*\(got an object \(Settings\)\)/);
+    expect(check(new Date())).toThrow(/options must be a plain object/);
+    expect(check(['/tmp'])).toThrow(/options must be an object \(got an array of 1\)/);
+    // Plain objects pass: literals, null-prototype objects, and those of another realm (an iframe, a vm context).
+    expect(check({ directory: '/tmp' })).not.toThrow();
+    expect(check(Object.assign(Object.create(null), { directory: '/tmp' }))).not.toThrow();
+    expect(check(runInNewContext('({ directory: "/tmp" })'))).not.toThrow();
+  });
+
+  it('words the error of a hand-written unknown-key check as the validator does', () => {
+    const error = unknownOptionError('@graphwire/x', 'request', 'signl', ['headers', 'signal', 'timeout']);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe("[@graphwire/x] request: unknown option 'signl' (did you mean 'signal'?); known options: headers, signal, timeout");
+    expect(unknownOptionError('@graphwire/x', 'Thing', 'path', RULES).message).toMatch(/unknown option 'path' \(did you mean 'directory'\?\)/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Connection, StaticTokenSession, VERSION, authorityFor, cloudEndpoint } from '@graphwire/core';
+import { Connection, StaticTokenSession, VERSION, authorityFor, cloudEndpoint, type RequestOptions } from '@graphwire/core';
 import { resolveOptions } from '../src/options.js';
 import pkg from '../package.json' with { type: 'json' };
 
@@ -44,28 +44,98 @@ describe('Connection options', () => {
   });
 
   it.each([
-    [{ cloud: 'mars' }, "cloud must be one of 'global', 'usgov', 'dod', 'china'"],
-    [{ apiVersion: 'v2' }, "apiVersion must be 'v1.0' or 'beta'"],
-    [{ baseUrl: 'graph.microsoft.com' }, 'baseUrl must be an absolute URL'],
-    [{ baseUrl: 'http://graph.example.com/v1.0' }, 'baseUrl must use https'],
-    [{ baseUrl: 'https://graph.microsoft.com/v1.0?x=1' }, 'baseUrl must not have a query string'],
-    [{ scopes: [] }, 'scopes must be a non-empty array'],
-    [{ scopes: 'User.Read' }, 'scopes must be a non-empty array'],
-    [{ allowedHosts: ['https://graph.microsoft.com'] }, 'allowedHosts must be an array of host names'],
-    [{ retries: -1 }, 'retries.limit must be a whole number'],
-    [{ requestsDelay: -5 }, 'requestsDelay must be a non-negative number'],
-    [{ maxConcurrency: 0 }, 'maxConcurrency must be a whole number of at least 1'],
-    [{ timeout: 0 }, 'timeout must be a positive number of milliseconds, or false'],
-    [{ timeout: Number.NaN }, 'timeout must be a positive number'],
-    [{ raiseHttpErrors: 'no' }, 'raiseHttpErrors must be a boolean'],
-    [{ refreshMargin: -1 }, 'refreshMargin must be a non-negative number'],
-    [{ fetch: 'fetch' }, 'fetch must be a function'],
-    [{ logger: 'console' }, 'logger must be an object'],
-    [{ session: { token: 'x' } }, 'session must implement getAccessToken'],
-    [{ retry: 3 }, "unknown option 'retry'"],
+    [{ cloud: 'mars' }, "option 'cloud' must be one of 'global', 'usgov', 'dod', 'china' (got a string of 4 characters)"],
+    [{ apiVersion: 'v2' }, "option 'apiVersion' must be one of 'v1.0', 'beta'"],
+    [{ baseUrl: 'graph.microsoft.com' }, "option 'baseUrl' must be an absolute URL"],
+    [{ baseUrl: 42 }, "option 'baseUrl' must be an absolute URL such as https://graph.microsoft.com/v1.0 (got 42)"],
+    [{ baseUrl: 'http://graph.example.com/v1.0' }, "option 'baseUrl' must use https"],
+    [{ baseUrl: 'https://graph.microsoft.com/v1.0?x=1' }, "option 'baseUrl' must not have a query string"],
+    [{ scopes: [] }, "option 'scopes' must be a non-empty array"],
+    [{ scopes: 'User.Read' }, "option 'scopes' must be a non-empty array"],
+    [{ allowedHosts: ['https://graph.microsoft.com'] }, "option 'allowedHosts' must be an array of host names"],
+    [{ retries: -1 }, "option 'retries' must be a retry limit (a whole number from 0 to 100) or a RetryOptions object (got -1)"],
+    [{ retries: { limit: -1 } }, "option 'retries.limit' must be a whole number from 0 to 100 (got -1)"],
+    [{ requestsDelay: -5 }, "option 'requestsDelay' must be a number of milliseconds from 0 to 2147483647 (got -5)"],
+    [{ maxConcurrency: 0 }, "option 'maxConcurrency' must be a whole number of at least 1 (got 0)"],
+    [{ timeout: 0 }, "option 'timeout' must be a positive number of milliseconds (at most 2147483647), or false (got 0)"],
+    [{ timeout: Number.NaN }, "option 'timeout' must be a positive number"],
+    [{ raiseHttpErrors: 'no' }, "option 'raiseHttpErrors' must be true or false"],
+    [{ refreshMargin: -1 }, "option 'refreshMargin' must be a number of milliseconds from 0"],
+    [{ fetch: 'fetch' }, "option 'fetch' must be a function"],
+    [{ logger: 'console' }, "option 'logger' must be an object with debug, info, warn and/or error methods"],
+    [{ session: { token: 'x' } }, "option 'session' must be an AuthSession (an object with a getAccessToken(request) method"],
+    [{ retry: 3 }, "unknown option 'retry' (did you mean 'retries'?); known options: session, scopes, cloud"],
   ])('rejects %j with a prefixed TypeError naming the option', (options, message) => {
     expect(() => new Connection(options as never)).toThrow(TypeError);
-    expect(() => new Connection(options as never)).toThrow(`[@graphwire/core] ${message}`);
+    expect(() => new Connection(options as never)).toThrow(`[@graphwire/core] Connection: ${message}`);
+  });
+
+  it.each([
+    [{ retries: { limt: 0, backoffBase: 1 } }, "unknown option 'retries.limt' (did you mean 'retries.limit'?); known options of 'retries': limit, statusCodes, afterStatusCodes, maxRetryAfter, backoffBase, backoffLimit, retryOnTimeout"],
+    [{ retries: [0] }, "option 'retries' must be a retry limit (a whole number from 0 to 100) or a RetryOptions object (got an array of 1)"],
+    [{ hooks: { beforeReqest: [() => undefined] } }, "unknown option 'hooks.beforeReqest' (did you mean 'hooks.beforeRequest'?); known options of 'hooks': init, beforeRequest, beforeRetry, afterResponse, beforeError"],
+    [{ hooks: { beforeError: () => undefined } }, "option 'hooks.beforeError' must be an array of functions (got a function)"],
+    [{ hooks: { afterResponse: [() => undefined, 'x'] } }, "option 'hooks.afterResponse' must be an array of functions (got an array of 2)"],
+    [{ hooks: [() => undefined] }, "option 'hooks' must be an object of ky hook arrays"],
+    [{ logger: { debug: 5 } }, "option 'logger' must be an object with debug, info, warn and/or error methods, e.g. console (got an object)"],
+    [{ logger: { log: () => undefined } }, "option 'logger' must be an object with debug, info, warn and/or error methods"],
+    [{ sesion: new StaticTokenSession('t') }, "unknown option 'sesion' (did you mean 'session'?)"],
+    [{ requestDelay: 5 }, "unknown option 'requestDelay' (did you mean 'requestsDelay'?)"],
+  ])('checks the keys inside retries, hooks and logger: %j', (options, message) => {
+    expect(() => new Connection(options as never)).toThrow(TypeError);
+    expect(() => new Connection(options as never)).toThrow(`[@graphwire/core] Connection: ${message}`);
+  });
+
+  it('accepts every ky hook name, console as a logger, and a partial logger', () => {
+    const hooks = { init: [], beforeRequest: [() => undefined], beforeRetry: [], afterResponse: [], beforeError: [(s: { error: Error }) => s.error] };
+    expect(() => new Connection({ hooks, logger: console })).not.toThrow();
+    expect(() => new Connection({ logger: { warn: () => undefined, error: () => undefined } })).not.toThrow();
+    expect(() => new Connection({ retries: { limit: 0, backoffBase: 1 }, maxConcurrency: Number.POSITIVE_INFINITY })).not.toThrow();
+  });
+
+  it('refuses options that are not a plain object', () => {
+    expect(() => new Connection([] as never)).toThrow('[@graphwire/core] Connection: options must be an object (got an array of 0)');
+    expect(() => new Connection(new Map() as never)).toThrow('[@graphwire/core] Connection: options must be a plain object such as { name: value } (got an object (Map))');
+    expect(() => new Connection(null as never)).toThrow('[@graphwire/core] Connection: options must be an object (got null)');
+  });
+
+  it('checks the keys of an AccessToken given to StaticTokenSession', () => {
+    expect(() => new StaticTokenSession({ token: 't', expiresOm: 5 } as never)).toThrow(
+      "[@graphwire/core] StaticTokenSession: unknown option 'expiresOm' (did you mean 'expiresOn'?); known options: token, expiresOn",
+    );
+    expect(() => new StaticTokenSession({ token: 't' } as never)).toThrow("[@graphwire/core] StaticTokenSession: option 'expiresOn' is required");
+    expect(() => new StaticTokenSession({ token: 't', expiresOn: '2026' } as never)).toThrow("option 'expiresOn' must be a time in epoch milliseconds");
+    expect(() => new StaticTokenSession({ token: 't', expiresOn: Date.now() + 60_000 })).not.toThrow();
+  });
+
+  it("refuses an unknown per-request option (a typo would silently drop the caller's deadline)", () => {
+    const con = new Connection({ session: new StaticTokenSession('t') });
+    const controller = new AbortController();
+    expect(() => con.get('me', { signl: controller.signal } as never)).toThrow(TypeError);
+    expect(() => con.get('me', { signl: controller.signal } as never)).toThrow(
+      /^\[@graphwire\/core\] request: unknown option 'signl' \(did you mean 'signal'\?\); known options: headers, body, retry, timeout, raiseHttpErrors, json, /,
+    );
+    expect(() => con.naive.post('https://example.com/x', { jsn: {} } as never)).toThrow("request: unknown option 'jsn' (did you mean 'json'?)");
+    expect(() => con.get('me', { throwHttpErrors: false } as never)).toThrow("request: unknown option 'throwHttpErrors'"); // graphwire's is raiseHttpErrors
+    expect(() => con.get('me', { retry: { limt: 0 } } as never)).toThrow("[@graphwire/core] request: unknown option 'retry.limt' (did you mean 'retry.limit'?)");
+    expect(() => con.get('me', { hooks: { beforeReqest: [] } } as never)).toThrow("[@graphwire/core] request: unknown option 'hooks.beforeReqest' (did you mean 'hooks.beforeRequest'?)");
+  });
+
+  it('accepts every key RequestOptions declares', async () => {
+    // The record must name every key of RequestOptions (the type checker says so when ky adds one).
+    const every: Record<keyof RequestOptions, unknown> = {
+      headers: undefined, body: undefined, retry: undefined, timeout: undefined, raiseHttpErrors: undefined,
+      json: undefined, parseJson: undefined, stringifyJson: undefined, searchParams: undefined, totalTimeout: undefined,
+      hooks: undefined, onDownloadProgress: undefined, onUploadProgress: undefined, context: undefined,
+      cache: undefined, credentials: undefined, integrity: undefined, keepalive: undefined, mode: undefined, priority: undefined,
+      redirect: undefined, referrer: undefined, referrerPolicy: undefined, signal: undefined, window: undefined,
+    };
+    // And Node's RequestInit extras (not in the DOM's type), which ky forwards to fetch.
+    const nodeOnly = ['dispatcher', 'duplex'];
+    const con = new Connection({ fetch: async () => new Response('{}', { headers: { 'content-type': 'application/json' } }) });
+    for (const key of [...Object.keys(every), ...nodeOnly]) {
+      await expect(con.naive.get('https://graph.microsoft.com/v1.0/me', { [key]: undefined }).json(), key).resolves.toEqual({});
+    }
   });
 
   it('rejects a bad per-request timeout and method', () => {

@@ -24,6 +24,7 @@ describe('paginate', () => {
     for await (const user of con.paginate('users?$top=10', { maxPages: 2 })) two.push(user);
     expect(two).toHaveLength(20);
     expect(() => con.paginate('users', { maxPages: 0 })).toThrow("[@graphwire/core] paginate: option 'maxPages' must be a whole number");
+    expect(() => con.paginate('users', { retry: { limt: 1 } } as never)).toThrow(/paginate: unknown option 'retry.limt' \(did you mean 'retry.limit'\?\)/);
     expect(() => con.paginate('users', { maxPage: 2 } as never)).toThrow("[@graphwire/core] paginate: unknown option 'maxPage' (did you mean 'maxPages'?)");
   });
 

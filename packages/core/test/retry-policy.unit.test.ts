@@ -57,15 +57,31 @@ describe('resolveRetry', () => {
   });
 
   it.each([
-    [-1, 'retries.limit must be a whole number'],
-    [1.5, 'retries.limit must be a whole number'],
-    ['3', 'retries must be a number or a RetryOptions object'],
-    [{ statusCodes: [429, 'x'] }, 'retries.statusCodes must be an array of HTTP status codes'],
-    [{ maxRetryAfter: -1 }, 'retries.maxRetryAfter must be a number of milliseconds from 0 to 2147483647'],
-    [{ backoffBase: Number.NaN }, 'retries.backoffBase must be a number of milliseconds from 0 to 2147483647'],
-    [{ retryOnTimeout: 'yes' }, 'retries.retryOnTimeout must be a boolean'],
+    [-1, "option 'retries' must be a retry limit (a whole number from 0 to 100) or a RetryOptions object (got -1)"],
+    [1.5, "option 'retries' must be a retry limit (a whole number from 0 to 100) or a RetryOptions object (got 1.5)"],
+    ['3', "option 'retries' must be a retry limit (a whole number from 0 to 100) or a RetryOptions object (got a string of 1 character)"],
+    [{ limit: 101 }, "option 'retries.limit' must be a whole number from 0 to 100 (got 101)"],
+    [{ statusCodes: [429, 'x'] }, "option 'retries.statusCodes' must be an array of HTTP status codes (100 to 599) (got an array of 2)"],
+    [{ maxRetryAfter: -1 }, "option 'retries.maxRetryAfter' must be a number of milliseconds from 0 to 2147483647 (got -1)"],
+    [{ backoffBase: Number.NaN }, "option 'retries.backoffBase' must be a number of milliseconds from 0 to 2147483647 (got NaN)"],
+    [{ retryOnTimeout: 'yes' }, "option 'retries.retryOnTimeout' must be true or false (got a string of 3 characters)"],
   ])('rejects %j with a message naming the option', (input, message) => {
     expect(() => resolveRetry(input as never, DEFAULT_RETRY)).toThrow(TypeError);
-    expect(() => resolveRetry(input as never, DEFAULT_RETRY)).toThrow(`[@graphwire/core] ${message}`);
+    expect(() => resolveRetry(input as never, DEFAULT_RETRY)).toThrow(`[@graphwire/core] Connection: ${message}`);
+  });
+
+  it.each([
+    [{ limt: 0 }, "unknown option 'retries.limt' (did you mean 'retries.limit'?); known options of 'retries': limit, statusCodes, afterStatusCodes, maxRetryAfter, backoffBase, backoffLimit, retryOnTimeout"],
+    [{ backoffbase: 1 }, "unknown option 'retries.backoffbase' (did you mean 'retries.backoffBase'?)"],
+    [{ methods: ['get'] }, "unknown option 'retries.methods'"], // a ky retry option graphwire does not take
+    [[0], "option 'retries' must be a retry limit (a whole number from 0 to 100) or a RetryOptions object (got an array of 1)"],
+    [new Map([['limit', 0]]), "option 'retries' must be a retry limit (a whole number from 0 to 100) or a RetryOptions object (got an object (Map))"],
+  ])('refuses unknown keys and non-plain objects: %j', (input, message) => {
+    expect(() => resolveRetry(input as never, DEFAULT_RETRY)).toThrow(`[@graphwire/core] Connection: ${message}`);
+  });
+
+  it("names a request's own `retry` as such", () => {
+    expect(() => resolveRetry({ limt: 0 } as never, DEFAULT_RETRY, 'retry', 'request'))
+      .toThrow("[@graphwire/core] request: unknown option 'retry.limt' (did you mean 'retry.limit'?)");
   });
 });

@@ -25,7 +25,7 @@ describe('the bearer token stays with allowed hosts', () => {
     );
     expect(() => con.get('https://example.com/x', { headers: { authorization: 'Bearer mine' } })).toThrow(TypeError);
     expect(() => connect(graph, { defaultHeaders: { Authorization: 'Bearer mine' } })).toThrow(
-      '[@graphwire/core] defaultHeaders must not contain Authorization',
+      "[@graphwire/core] Connection: option 'defaultHeaders' must not contain Authorization",
     );
     expect(graph.stats.requests).toBe(0);
   });

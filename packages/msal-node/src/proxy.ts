@@ -34,26 +34,54 @@ export function proxyDispatcher(options: NodeFetchOptions, owner: string): Dispa
   const { proxy } = options;
   if (proxy === false) return undefined;
   if (proxy !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(proxy);
-    } catch {
-      // No cause: Node's URL error keeps the input, which may hold the proxy password.
-      throw configError(`${owner}: option 'proxy' is not a URL: give it as http://[user:password@]host:port`);
-    }
+    const url = proxyUrl(proxy, `${owner}: option 'proxy'`);
     // ProxyAgent turns the URL's user:password into Proxy-Authorization itself.
-    return new ProxyAgent(url.href);
+    return build(() => new ProxyAgent(url), `${owner}: option 'proxy'`);
   }
   const env = options.env ?? process.env;
-  const pick = (name: string) => env[name] ?? env[name.toLowerCase()];
+  const pick = (name: string) => {
+    const key = env[name] !== undefined ? name : name.toLowerCase();
+    const value = env[key];
+    return value ? { name: key, value } : undefined;
+  };
   const httpsProxy = pick('HTTPS_PROXY');
   const httpProxy = pick('HTTP_PROXY');
   if (!httpsProxy && !httpProxy) return undefined;
-  return new EnvHttpProxyAgent({
-    ...(httpProxy ? { httpProxy } : {}),
-    ...(httpsProxy ? { httpsProxy } : {}),
-    noProxy: pick('NO_PROXY') ?? '',
-  });
+  const what = (found: { name: string }) => `${owner}: the ${found.name} environment variable`;
+  // Both given explicitly ('' for none): undici would otherwise read process.env itself, unchecked,
+  // even when `env` was passed. With HTTP_PROXY only, https requests use it too (undici's rule).
+  const agentOptions = {
+    httpProxy: httpProxy ? proxyUrl(httpProxy.value, what(httpProxy)) : '',
+    httpsProxy: httpsProxy ? proxyUrl(httpsProxy.value, what(httpsProxy)) : '',
+    noProxy: env.NO_PROXY ?? env.no_proxy ?? '',
+  };
+  return build(() => new EnvHttpProxyAgent(agentOptions), `${owner}: the proxy environment variables`);
+}
+
+/**
+ * A proxy URL checked before undici sees it: Node's URL error and undici's keep the input, which
+ * may hold the proxy password, so neither is passed on (not even as `cause`).
+ */
+function proxyUrl(value: string | URL, what: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError(`${what} is not a URL: give it as http://[user:password@]host:port`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    // The scheme is not echoed: in `user:password@host` it would be the user name.
+    throw configError(`${what} must be an http:// or https:// proxy URL, such as http://[user:password@]host:port`);
+  }
+  return url.href;
+}
+
+function build<T>(make: () => T, what: string): T {
+  try {
+    return make();
+  } catch {
+    throw configError(`${what} could not be used as a proxy URL: give it as http://[user:password@]host:port`);
+  }
 }
 
 /**

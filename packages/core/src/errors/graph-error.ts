@@ -1,6 +1,6 @@
 import { redactUrl } from '../redact.js';
 import { DEFAULT_RETRY } from '../retry-policy.js';
-import { parseRetryAfter } from '../retry-timing.js';
+import { parseHttpDate, parseRetryAfter } from '../retry-timing.js';
 import { brand, hasBrand } from './brand.js';
 
 const BRAND = 'graphwire.GraphError';
@@ -65,7 +65,7 @@ export class GraphError extends Error {
     this.innerError = inner;
     this.requestId = requestId;
     this.clientRequestId = clientRequestId;
-    this.date = parseDate(headers.get('date') ?? stringField(inner, 'date'));
+    this.date = toDate(parseHttpDate(headers.get('date')?.trim() ?? '') ?? parseIsoDate(stringField(inner, 'date')));
     const retryAfter = parseRetryAfter(headers.get('retry-after'));
     const cap = init.maxRetryAfter !== undefined && init.maxRetryAfter >= 0 ? init.maxRetryAfter : DEFAULT_RETRY.maxRetryAfter;
     this.retryAfterMs = retryAfter === undefined ? undefined : Math.min(retryAfter, cap);
@@ -91,11 +91,23 @@ export function graphErrorCode(body: unknown): string | undefined {
   return stringField(graphErrorObject(parseMaybeJson(body)), 'code');
 }
 
-/** At most `max` characters, on one line: control characters (newlines, ANSI escapes) become spaces. */
+// What must not reach a log line as is: C0 and C1 controls (newlines, ANSI escapes), DEL, line and
+// paragraph separators, and bidirectional marks and overrides (which reorder what a reader sees).
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+// A surrogate without its partner (a server's broken text) is not a character.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** At most `max` characters, on one line, in reading order: unsafe characters become spaces. */
 function clip(text: string, max: number): string {
-  const cut = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  // eslint-disable-next-line no-control-regex
-  return cut.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  let cut = text;
+  if (text.length > max) {
+    let end = max - 1;
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end -= 1; // never half of a surrogate pair
+    cut = `${text.slice(0, end)}…`;
+  }
+  return cut.replace(UNSAFE, ' ').replace(LONE_SURROGATE, '\ufffd');
 }
 
 function parseMaybeJson(body: unknown): unknown {
@@ -127,8 +139,26 @@ function describeBody(body: unknown, contentType: string | null): string | undef
   return `unexpected error body (${type}, ${size})`;
 }
 
-function parseDate(value: string | undefined | null): Date | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+function toDate(ms: number | undefined): Date | undefined {
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+// Graph's innerError.date: ISO 8601, usually without a zone ("2026-11-28T10:00:00"), meaning UTC.
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-](\d{2}):(\d{2}))?$/;
+
+/** Strict: `Date.parse` accepts February 31st and reads a zone-less time as local time. */
+function parseIsoDate(text: string | undefined): number | undefined {
+  const m = text === undefined ? null : ISO_DATE.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  const offsetHours = m[9] ? Number(m[9]) : 0;
+  const offsetMinutes = m[10] ? Number(m[10]) : 0;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day); // Date.UTC would read years 0-99 as 1900-1999
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined; // 2026-02-31
+  date.setUTCHours(hour, minute, second, ms);
+  const sign = m[8]?.startsWith('-') ? -1 : 1;
+  return date.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
 }
