@@ -24,6 +24,8 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // An abort rejects with the signal's reason, whatever the caller made it.
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+      // Rethrowing what was caught (or a signal's reason) keeps the caller's own value.
+      '@typescript-eslint/only-throw-error': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
     },
   },
   {

@@ -21,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.int.test.ts', 'examples/*/test/**/*.test.ts'],
+          exclude: ['examples/*/test/**/*.browser.test.ts', '**/node_modules/**'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -31,7 +32,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           // Drives Debian's Chromium with playwright-core; each file launches one browser.
-          include: ['packages/msal-browser/test/**/*.browser.test.ts'],
+          include: ['packages/msal-browser/test/**/*.browser.test.ts', 'examples/*/test/**/*.browser.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -40,7 +40,8 @@ const ITEM_RULES: OptionRules = {
 
 /** Validates every request and gives each its final id. `toRelative` throws for URLs outside the base URL. */
 export function planItems(requests: readonly BatchRequest[], toRelative: (url: string | URL) => { url: string; absolute: string }): PlannedItem[] {
-  if (!Array.isArray(requests)) throw configError('batch: requests must be an array of { id?, method, url, headers?, body?, dependsOn? }');
+  const list: unknown = requests; // Array.isArray would narrow a readonly array to any[]
+  if (!Array.isArray(list)) throw configError('batch: requests must be an array of { id?, method, url, headers?, body?, dependsOn? }');
   const given = new Set<string>();
   requests.forEach((request, i) => {
     if (typeof request !== 'object' || request === null) throw configError(`batch: request ${i} must be an object`);

@@ -41,7 +41,7 @@ const RULES: Record<keyof BatchOptions, OptionRule> = {
 export async function runBatch<T>(context: BatchContext, requests: readonly BatchRequest[], options: BatchOptions = {}): Promise<BatchResponse<T>[]> {
   validateOptions('@graphwire/core', 'batch', options, RULES);
   const { maxPerBatch = GRAPH_LIMIT, concurrency = 4, signal } = options;
-  const items = planItems(requests, context.toRelative);
+  const items = planItems(requests, (url) => context.toRelative(url));
   const groups = chains(items, items.map((item) => item.index), maxPerBatch); // a chain too long for one call throws here
   signal?.throwIfAborted();
   return new BatchRun<T>(context, items, maxPerBatch, concurrency, options.onProgress).run(groups, signal);

@@ -116,7 +116,7 @@ export class SliceSender {
       const modified = Date.parse(String(item?.lastModifiedDateTime));
       if (item?.size === this.source.size && modified >= since) return { item };
     }
-    throw failure;
+    throw failure as Error;
   }
 }
 
