@@ -24,6 +24,16 @@ async function run(name: string, code: string): Promise<string[]> {
 
 afterEach(() => vi.restoreAllMocks());
 
+function testingBlock(): string {
+  const readme = readFileSync(here('../../../README.md'), 'utf8');
+  const section = readme.split('## Testing your own code with `@graphwire/testing`')[1]?.split('\n## ')[0] ?? '';
+  return /```ts\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+}
+
+it('testing your own code, as written', async () => {
+  expect(await run('testing', testingBlock())).toEqual(['2 1']);
+});
+
 it('the README has the three workload examples', () => {
   expect(workloadBlocks()).toHaveLength(3);
 });
