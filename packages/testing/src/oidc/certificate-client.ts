@@ -1,4 +1,4 @@
-import { errors, type KoaContext } from 'oidc-provider';
+import type { KoaContext, ProviderErrors } from 'oidc-provider';
 import { JWT_BEARER_GRANT, PASSWORD_GRANT } from './extra-grants.js';
 import { createTestCertificate, type TestCertificate } from './self-signed-certificate.js';
 import { TEST_CLIENTS } from './test-clients.js';
@@ -49,7 +49,7 @@ export function certificateClientMetadata(cert: TestCertificate): Record<string,
  * (or the older SHA-1 `x5t`), and an `x5c` header, when sent, starts with that certificate.
  * oidc-provider's hook for extra client-assertion checks (`assertJwtClientAuthClaimsAndHeader`).
  */
-export function assertCertificateHeader(cert: TestCertificate) {
+export function assertCertificateHeader(cert: TestCertificate, errors: ProviderErrors) {
   const b64url = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
   return async (_ctx: KoaContext, _claims: Record<string, unknown>, header: Record<string, unknown>, client: { clientId: string }): Promise<void> => {
     if (client.clientId !== TEST_CLIENTS.certificate.clientId) return;

@@ -1,4 +1,5 @@
-import Provider, { errors, type KoaContext } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { KoaContext, ProviderErrors } from 'oidc-provider';
 import { issueTokens } from 'oidc-provider/lib/helpers/grant_common.js';
 import * as grantHelpers from 'oidc-provider/lib/helpers/grants.js';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
@@ -12,7 +13,9 @@ export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
  * on-behalf-of (jwt-bearer) grant that MSAL's `password` and `on-behalf-of` flows speak. Both are
  * added here on top of its own token issuance, so the tokens (and refresh tokens) are the real ones.
  */
-export function registerExtraGrants(provider: Provider, publicJwks: JSONWebKeySet, apiScopes: readonly string[]): void {
+export function registerExtraGrants(
+  provider: Provider, errors: ProviderErrors, publicJwks: JSONWebKeySet, apiScopes: readonly string[],
+): void {
   const helpers = Object.fromEntries(
     Object.entries(grantHelpers).map(([name, fn]) => [name, typeof fn === 'function' ? fn.bind(undefined, provider) : fn]),
   );

@@ -8,6 +8,7 @@ declare module 'oidc-provider' {
     path: string;
     status: number;
     body: unknown;
+    host: string;
     req: IncomingMessage & { body?: unknown };
     is(type: string): string | false | null;
     oidc: {
@@ -20,6 +21,24 @@ declare module 'oidc-provider' {
     save(): Promise<string>;
   }
 
+  export interface ProviderGrant extends ProviderEntity {
+    addOIDCScope(scope: string): void;
+    addOIDCClaims(claims: string[]): void;
+    addResourceScope(resource: string, scope: string): void;
+  }
+
+  /** A pending login or consent prompt (`provider.interactionDetails`). */
+  export interface Interaction {
+    uid: string;
+    prompt: {
+      name: string;
+      details: { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    };
+    params: Record<string, unknown>;
+    grantId?: string;
+    session?: { accountId: string };
+  }
+
   export default class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
     issuer: string;
@@ -28,17 +47,18 @@ declare module 'oidc-provider' {
     on(event: string, listener: (...args: unknown[]) => void): void;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     registerGrantType(name: string, handler: (ctx: KoaContext) => Promise<void>, params?: string[]): void;
-    Grant: new (init: { accountId: string; clientId: string }) => ProviderEntity & {
-      addOIDCScope(scope: string): void;
-      addResourceScope(resource: string, scope: string): void;
-    };
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
+    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options: { mergeWithLastSubmission: boolean }): Promise<void>;
+    Grant: (new (init: { accountId: string; clientId: string }) => ProviderGrant) & { find(id: string): Promise<ProviderGrant | undefined> };
   }
 
-  export const errors: {
+  export interface ProviderErrors {
     InvalidGrant: new (description: string) => Error;
     InvalidRequest: new (description: string) => Error;
     InvalidClientAuth: new (description: string) => Error;
-  };
+  }
+
+  export const errors: ProviderErrors;
 }
 
 declare module 'oidc-provider/lib/helpers/grant_common.js' {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
+import type { KoaContext } from 'oidc-provider';
 import { exportJWK, generateKeyPair, type JSONWebKeySet } from 'jose';
 import { arrayOf, optionRules as rules, type OptionRules } from '@graphwire/core';
 import { checkOptions } from './options.js';
@@ -8,6 +8,10 @@ import {
   assertCertificateHeader, certificateClientMetadata, certificateCredential, processCertificate, type CertificateCredential,
 } from './certificate-client.js';
 import { msalCompat } from './msal-compat.js';
+import { loadOidcProvider } from './load-oidc-provider.js';
+import { memoryAdapterFactory } from './memory-adapter.js';
+import { handleInteraction, INTERACTION_PATH } from './interactions.js';
+import { deviceConfirmPage, deviceInputPage, errorPage, logoutPage, page } from './pages.js';
 import { JWT_BEARER_GRANT, PASSWORD_GRANT, registerExtraGrants } from './extra-grants.js';
 import { DEFAULT_API_SCOPES, GRAPH_RESOURCE, TEST_CLIENTS, testUsername } from './test-clients.js';
 
@@ -56,6 +60,12 @@ export interface OidcProviderStats {
   tokenRequests: Record<string, number>;
   /** Token endpoint calls that returned tokens, by grant_type. */
   tokensIssued: Record<string, number>;
+  /**
+   * Device authorization requests (`POST /devicecode`, where a device-code sign-in starts), successful
+   * or not. The polls that follow are token requests, counted under
+   * `tokenRequests['urn:ietf:params:oauth:grant-type:device_code']`.
+   */
+  deviceAuthorizations: number;
 }
 
 export interface OidcProvider {
@@ -95,7 +105,12 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   const jwks: JSONWebKeySet = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] };
 
   const cert = await processCertificate();
+  const { default: Provider, errors } = await loadOidcProvider();
+  // Configured so that oidc-provider has nothing to warn about: its own signing keys (above), an
+  // adapter of its own, its own login and consent pages instead of the development-only
+  // devInteractions, its own device and logout pages, and request bodies it reads itself.
   const provider = new Provider(issuer, {
+    adapter: memoryAdapterFactory(),
     clients: [
       {
         client_id: TEST_CLIENTS.confidential.clientId,
@@ -117,7 +132,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
       certificateClientMetadata(cert),
       ...(options.clients ?? []),
     ],
-    assertJwtClientAuthClaimsAndHeader: assertCertificateHeader(cert),
+    assertJwtClientAuthClaimsAndHeader: assertCertificateHeader(cert, errors),
     jwks: { keys: [privateJwk] },
     async findAccount(_ctx: unknown, sub: string) {
       return {
@@ -132,13 +147,29 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     conformIdTokenClaims: false,
     claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
     scopes: ['openid', 'offline_access', 'profile', 'email', ...apiScopes, `${GRAPH_RESOURCE}/.default`],
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PATH}${interaction.uid}` },
     features: {
-      devInteractions: { enabled: true },
+      devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      deviceFlow: { enabled: true },
+      deviceFlow: {
+        enabled: true,
+        userCodeInputSource: async (ctx: KoaContext, form: string, _out: unknown, err: unknown) => {
+          ctx.body = deviceInputPage(form, err !== undefined);
+        },
+        userCodeConfirmSource: async (ctx: KoaContext, form: string, client: { clientId: string }, _info: unknown, userCode: string) => {
+          ctx.body = deviceConfirmPage(form, client.clientId, userCode);
+        },
+        successSource: async (ctx: KoaContext) => {
+          ctx.body = page('Signed in', '<p>You are signed in. You can close this page and go back to your device.</p>');
+        },
+      },
       introspection: { enabled: true },
       revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: KoaContext, form: string) => { ctx.body = logoutPage(form, ctx.host); },
+        postLogoutSuccessSource: async (ctx: KoaContext) => { ctx.body = page('Signed out', '<p>You are signed out.</p>'); },
+      },
       // JWT access tokens for Graph's audience, so a resource server can verify them offline.
       resourceIndicators: {
         enabled: true,
@@ -170,16 +201,21 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     cookies: { keys: [`cookie-key-${port}`] },
     renderError: async (ctx: { type: string; body: string }, out: unknown) => {
       ctx.type = 'html';
-      ctx.body = `<pre id="error">${JSON.stringify(out).replace(/</g, '\\u003c')}</pre>`;
+      ctx.body = errorPage(out);
     },
   });
 
-  const stats: OidcProviderStats = { requests: 0, tokenRequests: {}, tokensIssued: {} };
-  provider.use(msalCompat((grantType, ok) => {
+  const stats: OidcProviderStats = { requests: 0, tokenRequests: {}, tokensIssued: {}, deviceAuthorizations: 0 };
+  const compat = msalCompat((grantType, ok) => {
     stats.tokenRequests[grantType] = (stats.tokenRequests[grantType] ?? 0) + 1;
     if (ok) stats.tokensIssued[grantType] = (stats.tokensIssued[grantType] ?? 0) + 1;
-  }));
-  registerExtraGrants(provider, jwks, apiScopes);
+  });
+  provider.use(compat.middleware);
+  provider.use(async (ctx, next) => {
+    if (ctx.method === 'POST' && ctx.path === '/devicecode') stats.deviceAuthorizations += 1;
+    await next();
+  });
+  registerExtraGrants(provider, errors, jwks, apiScopes);
   if (process.env.GRAPHWIRE_OIDC_DEBUG) {
     for (const event of ['server_error', 'grant.error']) {
       provider.on(event, (_ctx: unknown, error: unknown) => console.error(`[oidc-provider] ${event}`, (error as { error_detail?: string }).error_detail ?? error));
@@ -188,7 +224,13 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   const callback = provider.callback();
   server.on('request', (req, res) => {
     stats.requests += 1;
-    callback(req, res);
+    void (async () => {
+      if (req.url?.startsWith(INTERACTION_PATH) && (await handleInteraction(provider, req, res))) return;
+      callback(await compat.rewrite(req), res);
+    })().catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`local OpenID provider: ${error instanceof Error ? error.message : String(error)}`);
+    });
   });
 
   // oidc-provider derives endpoint URLs from the Host header: ask as `localhost` to match the issuer.
@@ -208,6 +250,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
       stats.requests = 0;
       stats.tokenRequests = {};
       stats.tokensIssued = {};
+      stats.deviceAuthorizations = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

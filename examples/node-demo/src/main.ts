@@ -1,3 +1,0 @@
-import { runDemo } from './demo.js';
-
-await runDemo();
