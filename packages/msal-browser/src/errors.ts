@@ -52,7 +52,7 @@ const INTERACTION_CODES = new Set([
 ]);
 
 function shape(error: unknown): MsalErrorShape {
-  return typeof error === 'object' && error !== null ? (error as MsalErrorShape) : {};
+  return typeof error === 'object' && error !== null ? error : {};
 }
 
 /** Silent acquisition failed in a way an interactive sign-in can fix. */

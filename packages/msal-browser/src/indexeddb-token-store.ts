@@ -4,6 +4,7 @@ import { leaseLock, webLocks, type LockRunner } from './cross-tab-lock.js';
 import { memoryBackend, openIndexedDbBackend, type KeyValueBackend } from './key-value-backend.js';
 import { PREFIX, checkOptions } from './errors.js';
 
+/** Options of `new IndexedDbTokenStore()`; an unknown key or a wrong type throws a `TypeError`. */
 export interface IndexedDbTokenStoreOptions {
   /** IndexedDB database name; default `graphwire`. Use one per app when several share an origin. */
   databaseName?: string;
@@ -55,6 +56,7 @@ export class IndexedDbTokenStore implements TokenStore {
     return (await this.#open()).backend.persistent;
   }
 
+  /** The value saved under `key`; undefined when there is none or, with `encrypt`, it was not sealed with this database's key. */
   async load(key: string): Promise<string | undefined> {
     return this.#run(async ({ backend, cipher }) => {
       const value = await backend.get(key);
@@ -63,10 +65,12 @@ export class IndexedDbTokenStore implements TokenStore {
     });
   }
 
+  /** Stores `value` under `key`, encrypted when `encrypt` is set; in memory once IndexedDB has failed. */
   async save(key: string, value: string): Promise<void> {
     await this.#run(async ({ backend, cipher }) => backend.set(key, cipher ? await cipher.seal(value, key) : value));
   }
 
+  /** Removes the value under `key`; no error when there is none. */
   async delete(key: string): Promise<void> {
     await this.#run(({ backend }) => backend.del(key));
   }

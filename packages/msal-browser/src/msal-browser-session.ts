@@ -58,6 +58,11 @@ export class MsalBrowserSession implements AuthSession {
     return this.#ready;
   }
 
+  /**
+   * Signs a user in and makes them the active account. By popup it resolves to the account (a
+   * GraphAuthError if the popup is closed or blocked); by redirect it rejects with
+   * RedirectInProgressError as the page leaves, and `initialize()` completes it on return.
+   */
   async login(options: LoginOptions = {}): Promise<AccountInfo> {
     checkOptions('MsalBrowserSession.login', options, LOGIN_OPTION_RULES);
     await this.initialize();
@@ -90,11 +95,13 @@ export class MsalBrowserSession implements AuthSession {
     await this.#navigation.run(() => this.msal.logoutRedirect(request));
   }
 
+  /** Every account signed in to this app in this browser (MSAL's cache, shared by the origin's tabs). */
   async accounts(): Promise<AccountInfo[]> {
     await this.initialize();
     return this.msal.getAllAccounts();
   }
 
+  /** The account whose tokens `getAccessToken` returns, or null when none is chosen yet. */
   async activeAccount(): Promise<AccountInfo | null> {
     await this.initialize();
     return this.msal.getActiveAccount();
@@ -114,6 +121,12 @@ export class MsalBrowserSession implements AuthSession {
     return found;
   }
 
+  /**
+   * A token for `request.scopes` (default: the session's `scopes`): from the token store while it is
+   * valid beyond `refreshMarginMs`, else from MSAL silently, else by the session's interaction (a
+   * redirect rejects with RedirectInProgressError). An aborted `request.signal` rejects with its
+   * reason when checked, before and after waiting for the cross-tab lock; MSAL calls are not cancelled.
+   */
   async getAccessToken(request: TokenRequest): Promise<AccessToken> {
     await this.initialize();
     request.signal?.throwIfAborted();

@@ -3,15 +3,23 @@ import type { TokenStore } from '@graphwire/core';
 import { authorityFor, oneOf, optionRules as rules, type CloudName as Cloud, type OptionRules } from '@graphwire/core';
 import { PREFIX } from './errors.js';
 
+/**
+ * How the user is asked to sign in (or out): `redirect` navigates the page away and back, and the
+ * call rejects with RedirectInProgressError; `popup` opens a window and resolves when it closes.
+ */
 export type Interaction = 'redirect' | 'popup';
 
 const INTERACTION = { ...oneOf('redirect', 'popup'), aliases: ['mode', 'interactionType'] };
 
+/** Options of `session.login()`; invalid ones throw a `TypeError`. */
 export interface LoginOptions {
+  /** Scopes to consent to at sign-in; default the session's `scopes`. */
   scopes?: string[];
+  /** Overrides the session's `interaction` for this sign-in. */
   interaction?: Interaction;
   /** e.g. `select_account` to let the user add or pick another account. */
   prompt?: string;
+  /** Username to prefill on the sign-in page. */
   loginHint?: string;
 }
 
@@ -22,7 +30,9 @@ export const LOGIN_OPTION_RULES: OptionRules = {
   loginHint: { ...rules.nonEmptyString, aliases: ['username', 'login_hint'] },
 };
 
+/** Options of `session.logout()`; invalid ones throw a `TypeError`. */
 export interface LogoutOptions {
+  /** Overrides the session's `interaction` for this sign-out; ignored with `localOnly`. */
   interaction?: Interaction;
   /** Forget the account in this browser only, without visiting the identity provider. */
   localOnly?: boolean;
@@ -43,8 +53,15 @@ export const LOGOUT_OPTION_RULES: OptionRules = {
 };
 
 /** MSAL's own configuration, passed through: `auth.knownAuthorities`, `auth.authorityMetadata`, `system.protocolMode`, `cache`, … */
-export type MsalPassThrough = Omit<Configuration, 'auth'> & { auth?: Partial<BrowserAuthOptions> };
+export type MsalPassThrough = Omit<Configuration, 'auth'> & {
+  /** MSAL's `auth` section, every key optional; its keys win over `authority`, `redirectUri` and `postLogoutRedirectUri`, not over `clientId`. */
+  auth?: Partial<BrowserAuthOptions>;
+};
 
+/**
+ * Options of `new MsalBrowserSession()`, validated by the constructor: an unknown key or a wrong
+ * type throws a `TypeError`. Give `clientId`, or an `msalInstance` you configured yourself.
+ */
 export interface MsalBrowserSessionOptions {
   /** The app registration's client id. Required unless `msalInstance` is given. */
   clientId?: string;

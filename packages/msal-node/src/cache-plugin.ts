@@ -5,11 +5,18 @@ import { configError } from './errors.js';
 import { StoreLock } from './store-lock.js';
 
 /**
- * MSAL's cache plugin over any graphwire TokenStore: MSAL calls `beforeCacheAccess` to load and
- * `afterCacheAccess` to persist. Saving is a read-merge-write under the store's lock, so writers in
- * other processes are merged with, not overwritten. Pass the session's `lock` so the two nest.
+ * MSAL's cache plugin over any graphwire TokenStore, for an MSAL application you configure yourself
+ * (`cache: { cachePlugin }`): MSAL calls `beforeCacheAccess` to load and `afterCacheAccess` to
+ * persist. Saving is a read-merge-write under the store's lock, so writers in other processes are
+ * merged with, not overwritten. `key` names the cache in the store (the session uses
+ * `msal.<clientId>`). Throws a `TypeError` when `store` is not a TokenStore or `key` is empty.
  */
-export function tokenStoreCachePlugin(store: TokenStore, key: string, lock = new StoreLock(store, key)): ICachePlugin {
+export function tokenStoreCachePlugin(store: TokenStore, key: string): ICachePlugin {
+  return cachePlugin(store, key, new StoreLock(store, key));
+}
+
+/** The plugin under a lock the caller also holds around its own cache reads, so the two nest. */
+export function cachePlugin(store: TokenStore, key: string, lock: StoreLock): ICachePlugin {
   if (!rules.tokenStore.test(store)) throw configError(`tokenStoreCachePlugin: the store must be ${rules.tokenStore.expected}`);
   if (!rules.nonEmptyString.test(key)) throw configError('tokenStoreCachePlugin: the key must be a non-empty string, e.g. `msal.<clientId>`');
   let loaded: string | undefined;

@@ -8,6 +8,7 @@ import { ENCRYPTION_KEY_ENV, open, parseEncryptionKey, seal, type Sealed } from 
 import { checkOptions, storeError } from './errors.js';
 import { FileLock } from './file-lock.js';
 
+/** Options of `new FileTokenStore()`; an unknown key or a wrong type throws a `TypeError`. */
 export interface FileTokenStoreOptions {
   /** Where the files go (default `~/.graphwire`). Created with mode 0700 if missing. */
   directory?: string;
@@ -57,6 +58,7 @@ interface Envelope {
  * reported (GraphAuthError naming the path) and never overwritten.
  */
 export class FileTokenStore implements TokenStore {
+  /** The absolute directory the token files are in. */
   readonly directory: string;
   readonly #key: Buffer | undefined;
   readonly #lock: FileLock;
@@ -82,10 +84,18 @@ export class FileTokenStore implements TokenStore {
     return path.join(this.directory, `${safe}${suffix}.json`);
   }
 
+  /**
+   * The value saved under `key`, or undefined when there is none. Rejects with a GraphAuthError when
+   * the file cannot be read, is not a token file, or is encrypted and the key is missing or wrong.
+   */
   async load(key: string): Promise<string | undefined> {
     return this.#read(key);
   }
 
+  /**
+   * Replaces the value under `key` atomically (mode 0600, encrypted when a key is set). Rejects with a
+   * GraphAuthError when the file cannot be written, or, leaving it untouched, when `load` would refuse it.
+   */
   async save(key: string, value: string): Promise<void> {
     // Reading first is what refuses to replace a corrupt file or one sealed with another key.
     await this.#read(key);
@@ -98,6 +108,7 @@ export class FileTokenStore implements TokenStore {
     }
   }
 
+  /** Removes the file of `key`; no error when there is none. */
   async delete(key: string): Promise<void> {
     await fs.rm(this.pathFor(key), { force: true });
   }

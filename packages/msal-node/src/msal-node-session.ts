@@ -1,7 +1,7 @@
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
 import { GraphAuthError, TokenInvalidation, cloudEndpoint, type AccessToken, type AuthSession, type TokenRequest, type TokenStore } from '@graphwire/core';
 import { abortable } from './abortable.js';
-import { tokenStoreCachePlugin } from './cache-plugin.js';
+import { cachePlugin } from './cache-plugin.js';
 import { checkOptions, configError, setupError, toGraphAuthError } from './errors.js';
 import { FileTokenStore } from './file-token-store.js';
 import { credentialsFlow, onBehalfOfFlow } from './flows/app-only.js';
@@ -18,8 +18,11 @@ import { StoreLock } from './store-lock.js';
 
 /** A signed-in user in the token cache. */
 export interface AccountSummary {
+  /** The sign-in name (UPN or email), what the `username` option and `logout()` match, in any case. */
   username: string;
+  /** Display name (the ID token's `name` claim), when the identity provider sent one. */
   name: string | undefined;
+  /** MSAL's id of the account, stable across tenants (Azure AD: `<objectId>.<tenantId>`). */
   homeAccountId: string;
 }
 
@@ -30,9 +33,11 @@ const OWNER = 'MsalNodeSession';
  * in a TokenStore (a file by default) so a token survives restarts and is shared by processes.
  */
 export class MsalNodeSession implements AuthSession {
+  /** The flow in use: the `flow` option, else `credentials` with a client credential, else `interactive`. */
   readonly flow: MsalNodeFlow;
   /** A fetch with this session's proxy settings: give it to the Connection so Graph calls go the same way. */
   readonly fetch: FetchLike;
+  /** Where MSAL's cache is kept: the `tokenStore` option, else a FileTokenStore in `~/.graphwire`. */
   readonly tokenStore: TokenStore;
   readonly #options: MsalNodeSessionOptions;
   readonly #app: MsalApp;
@@ -54,7 +59,7 @@ export class MsalNodeSession implements AuthSession {
     this.#cacheKey = options.cacheKey ?? `msal.${options.clientId}`;
     this.#defaultScopes = options.scopes ?? [cloudEndpoint(options.cloud ?? 'global').defaultScope];
     this.#lock = new StoreLock(this.tokenStore, this.#cacheKey);
-    this.#app = createMsalApp(options, tokenStoreCachePlugin(this.tokenStore, this.#cacheKey, this.#lock), this.fetch);
+    this.#app = createMsalApp(options, cachePlugin(this.tokenStore, this.#cacheKey, this.#lock), this.fetch);
   }
 
   /**
@@ -91,8 +96,16 @@ export class MsalNodeSession implements AuthSession {
     }
   }
 
-  /** Step 1 of the `authorization` flow: where to send the user, and state to keep until they come back. */
-  async getAuthorizationUrl(request: AuthorizationUrlRequest = {}): Promise<{ url: string; flow: AuthorizationFlowState }> {
+  /**
+   * Step 1 of the `authorization` flow: where to send the user, and state to keep until they come back.
+   * Throws a `TypeError` for invalid request options and a GraphAuthError when no redirect URI is set.
+   */
+  async getAuthorizationUrl(request: AuthorizationUrlRequest = {}): Promise<{
+    /** The sign-in page (with a PKCE challenge) to redirect the user's browser to. */
+    url: string;
+    /** Keep this (it is plain JSON) with the user's web session and pass it to `requestToken()`. */
+    flow: AuthorizationFlowState;
+  }> {
     checkOptions(`${OWNER}.getAuthorizationUrl`, request, AUTHORIZATION_URL_REQUEST_RULES);
     try {
       return await authorizationUrl(this.#app, request, { scopes: this.#defaultScopes, redirectUri: this.#options.redirectUri });
@@ -124,12 +137,17 @@ export class MsalNodeSession implements AuthSession {
     return this.#locked(async () => (await this.#app.getTokenCache().getAllAccounts()).map(summary));
   }
 
-  /** Removes one user (default: the current one) from the token cache. */
   /** Connections subscribe here, so logout() makes them drop their in-memory token. */
   onInvalidate(listener: () => void): () => void {
     return this.#invalidation.subscribe(listener);
   }
 
+  /**
+   * Removes a user from the token cache (for every process sharing it) and makes Connections drop
+   * their token. `username` defaults to the account this session signed in, else the only cached
+   * one (several, none named: a GraphAuthError); an unknown name is ignored. The user stays signed
+   * in at the identity provider.
+   */
   async logout(username?: string): Promise<void> {
     await this.#locked(async () => {
       const account = await this.#account(username);

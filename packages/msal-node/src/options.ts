@@ -8,9 +8,15 @@ export type MsalNodeFlow = 'credentials' | 'authorization' | 'device' | 'interac
 
 export const FLOWS: readonly MsalNodeFlow[] = ['credentials', 'authorization', 'device', 'interactive', 'password', 'on-behalf-of'];
 
+/**
+ * The certificate credential of a confidential client: the private key MSAL signs its client
+ * assertion with, and the thumbprint of the certificate registered with the app. One of
+ * `thumbprintSha256` or `thumbprint` is required.
+ */
 export interface ClientCertificate {
   /** SHA-1 thumbprint, hex (older Azure AD); prefer `thumbprintSha256`. */
   thumbprint?: string;
+  /** SHA-256 thumbprint of the registered certificate, hex. MSAL then signs PS256 with an `x5t#S256` header. */
   thumbprintSha256?: string;
   /** PEM private key. */
   privateKey: string;
@@ -27,6 +33,7 @@ export const CLIENT_CERTIFICATE_RULES: OptionRules = {
 
 /** What MSAL passes to a `clientAssertion` function: sign the assertion for this audience. */
 export interface ClientAssertionContext {
+  /** The app's client id: the assertion's `iss` and `sub`. */
   clientId: string;
   /** The token endpoint, the `aud` the assertion must carry (MSAL's type has it optional; msal-node 7 always sets it). */
   tokenEndpoint?: string;
@@ -34,14 +41,22 @@ export interface ClientAssertionContext {
 
 /** What the device-code flow asks the user to do. */
 export interface DeviceCodeInfo {
+  /** The code the user types at `verificationUri`. */
   userCode: string;
+  /** The page where the user enters the code, e.g. `https://microsoft.com/devicelogin`. */
   verificationUri: string;
   /** Ready-made instruction text from the server. */
   message: string;
+  /** Seconds until the code expires; the token request then fails and must be started again. */
   expiresIn: number;
 }
 
+/**
+ * Options of `new MsalNodeSession()`. They are validated when the session is created: an unknown
+ * key, a wrong type or options that contradict each other (or the `flow`) throw a `TypeError`.
+ */
 export interface MsalNodeSessionOptions {
+  /** The application (client) id of the app registration. Required. */
   clientId: string;
   /** Tenant id or domain, or `common` / `organizations` / `consumers` (default `common`). */
   tenantId?: string;
@@ -49,7 +64,9 @@ export interface MsalNodeSessionOptions {
   authority?: string;
   /** National cloud of the sign-in host (default `global`). */
   cloud?: Cloud;
+  /** Client secret of a confidential client; give at most one of `clientSecret`, `clientCertificate`, `clientAssertion`. */
   clientSecret?: string;
+  /** Certificate credential of a confidential client, the stronger alternative to `clientSecret`. */
   clientCertificate?: ClientCertificate;
   /**
    * A signed client assertion (JWT), or a function MSAL calls before each token request for a fresh
@@ -82,18 +99,27 @@ export interface MsalNodeSessionOptions {
   msal?: MsalPassThrough;
 }
 
+/**
+ * MSAL settings passed through as they are, for authorities MSAL cannot discover on its own
+ * (sovereign clouds, ADFS, B2C, a local test provider) and for MSAL's logging.
+ */
 export interface MsalPassThrough {
   /**
    * Used when the session has no `authority` option, so the `msal` settings of a test provider
    * (`@graphwire/testing`'s `idp.msal`) can be passed as they are.
    */
   authority?: string;
+  /** Hosts MSAL may trust without instance discovery, e.g. a B2C or ADFS host name. */
   knownAuthorities?: string[];
+  /** The authority's OpenID configuration as a JSON string, so MSAL does not fetch it. */
   authorityMetadata?: string;
+  /** Instance-discovery metadata as a JSON string, so MSAL makes no discovery call. */
   cloudDiscoveryMetadata?: string;
+  /** `OIDC` for an OpenID Connect provider other than Microsoft's; MSAL's default is `AAD`. */
   protocolMode?: 'AAD' | 'OIDC';
   /** Replaces the proxy-aware network client built from `proxy`. */
   networkClient?: INetworkModule;
+  /** MSAL's own logger settings (callback, level, PII logging); without a callback MSAL's log goes nowhere. */
   loggerOptions?: NodeSystemOptions['loggerOptions'];
 }
 

@@ -3,6 +3,7 @@ import { optionRules as rules, type OptionRules } from '@graphwire/core';
 import { checkOptions, configError } from './errors.js';
 import { PROXY_RULE } from './options.js';
 
+/** Options of `createNodeFetch()` and `createProxyDispatcher()`; invalid ones throw a `TypeError`. */
 export interface NodeFetchOptions {
   /**
    * Proxy URL for every request, credentials allowed (`http://user:pass@proxy:3128`). Default: the

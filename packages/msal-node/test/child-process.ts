@@ -33,7 +33,7 @@ export function startChild(input: Record<string, unknown>, options: ChildOptions
   const waiters: ((line: string) => void)[] = [];
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     const waiter = waiters.shift();
     if (waiter) waiter(line); else lines.push(line);
   });

@@ -28,7 +28,7 @@ function typeError(fn: () => unknown): TypeError {
 }
 
 const session = (options: Record<string, unknown>) => () =>
-  new MsalNodeSession({ clientId: 'app', tokenStore: new MemoryTokenStore(), ...options } as unknown as MsalNodeSessionOptions);
+  new MsalNodeSession({ clientId: 'app', tokenStore: new MemoryTokenStore(), ...options });
 
 describe('MsalNodeSession options', () => {
   it('refuses a typo instead of becoming an interactive sign-in, and lists the known options', () => {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProxy, type ProxyServer } from 'proxy';
 import { Connection, MemoryTokenStore } from '@graphwire/core';
@@ -8,15 +8,15 @@ import { localMsal, startRig, TEST_CLIENTS, type Rig } from './helpers.js';
 
 const { confidential } = TEST_CLIENTS;
 
-interface RealProxy { url: string; seen: string[]; server: ProxyServer; sockets: Set<import('node:net').Socket> }
+interface RealProxy { url: string; seen: string[]; server: ProxyServer; sockets: Set<Socket> }
 
 /** The npm `proxy` package (a real HTTP/CONNECT proxy), optionally demanding Basic credentials. */
 async function startProxy(credentials?: string): Promise<RealProxy> {
   const server = createProxy(http.createServer());
   const seen: string[] = [];
   // CONNECT tunnels are not HTTP connections any more: closeAllConnections() does not end them.
-  const sockets = new Set<import('node:net').Socket>();
-  server.on('connection', (socket: import('node:net').Socket) => sockets.add(socket));
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => sockets.add(socket));
   server.on('connect', (req: http.IncomingMessage) => seen.push(`CONNECT ${req.url}`));
   server.on('request', (req: http.IncomingMessage) => seen.push(`${req.method} ${req.url}`));
   if (credentials) {

@@ -5,9 +5,13 @@ import type { MsalApp } from '../msal-app.js';
 
 /** Everything `requestToken` needs to finish a sign-in; plain JSON, so a web app can keep it in its session store. */
 export interface AuthorizationFlowState {
+  /** The `state` sent with the request; a redirected URL carrying another one is refused. */
   state: string;
+  /** The PKCE secret that proves the code is redeemed by whoever requested it: keep it server-side. */
   codeVerifier: string;
+  /** The redirect URI the code was issued for; the token request must repeat it. */
   redirectUri: string;
+  /** The scopes the code is redeemed for. */
   scopes: string[];
 }
 
@@ -18,11 +22,15 @@ export const AUTHORIZATION_FLOW_STATE_RULES: OptionRules = {
   scopes: { ...rules.stringArray, required: true },
 };
 
+/** What `getAuthorizationUrl()` builds the sign-in URL for; every field is optional. */
 export interface AuthorizationUrlRequest {
+  /** Scopes to ask consent for (default: the session's `scopes`). */
   scopes?: string[];
+  /** Where the user comes back to, registered with the app (default: the session's `redirectUri`). */
   redirectUri?: string;
   /** Your own value to find the user's request again; a random one is used otherwise. */
   state?: string;
+  /** Username to prefill on the sign-in page. */
   loginHint?: string;
 }
 
