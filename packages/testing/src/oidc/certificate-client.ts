@@ -5,13 +5,15 @@ import { TEST_CLIENTS } from './test-clients.js';
 
 /** The confidential client that authenticates with a certificate (`private_key_jwt`), and its key. */
 export interface CertificateCredential {
+  /** `TEST_CLIENTS.certificate.clientId`. */
   clientId: string;
   /** PKCS#8 PEM of the registered key: MSAL's `clientCertificate.privateKey`, or sign your own assertion. */
   privateKey: string;
   /** The self-signed certificate, PEM (MSAL's optional `clientCertificate.x5c`). */
   certificate: string;
-  /** Hex SHA-1 / SHA-256 thumbprints of the certificate, as the Azure portal lists them. */
+  /** SHA-1 thumbprint of the certificate, upper-case hex, as the Azure portal lists it (MSAL's `clientCertificate.thumbprint`). */
   thumbprint: string;
+  /** SHA-256 thumbprint of the certificate, upper-case hex (MSAL's `clientCertificate.thumbprintSha256`). */
   thumbprintSha256: string;
 }
 

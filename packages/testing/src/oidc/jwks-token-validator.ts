@@ -1,16 +1,20 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { optionRules as rules, type OptionRules } from '@graphwire/core';
+import type { TokenCheck } from '../simulator/auth.js';
 import type { OidcProvider } from './oidc-provider.js';
 import { checkOptions, PACKAGE } from './options.js';
 import { GRAPH_RESOURCE } from './test-clients.js';
 
-/** The Graph simulator's `validateToken` result. */
-export type TokenValidation =
-  | { valid: true; subject?: string }
-  | { valid: false; reason: 'invalid' | 'expired'; message?: string };
+/**
+ * What a {@link jwksTokenValidator} resolves to: the Graph simulator's {@link TokenCheck}. A valid
+ * token's `subject` is its `sub`; an expired one is refused as `'expired'`, any other failure
+ * (signature, issuer, audience, malformed) as `'invalid'` with a message naming the failed check.
+ */
+export type TokenValidation = TokenCheck;
 
+/** Options of {@link jwksTokenValidator}; checked strictly, like every options object of this package. */
 export interface JwksTokenValidatorOptions {
-  /** Expected `aud` (default `https://graph.microsoft.com`). */
+  /** Expected `aud` claim; default {@link GRAPH_RESOURCE} (`https://graph.microsoft.com`), the provider's audience. */
   audience?: string;
 }
 

@@ -15,16 +15,29 @@ import { deviceConfirmPage, deviceInputPage, errorPage, logoutPage, page } from 
 import { JWT_BEARER_GRANT, PASSWORD_GRANT, registerExtraGrants } from './extra-grants.js';
 import { DEFAULT_API_SCOPES, GRAPH_RESOURCE, TEST_CLIENTS, testUsername } from './test-clients.js';
 
+/**
+ * Options of {@link startOidcProvider}; all optional, and checked strictly (an unknown key or a
+ * wrong type is a `TypeError` naming it).
+ */
 export interface OidcProviderOptions {
-  /** Default 0: any free port. */
+  /** Port to listen on, on 127.0.0.1; default `0`, any free port (read it from {@link OidcProvider.port}). */
   port?: number;
   /** Lifetime of access tokens in seconds (default 3600). msal-node treats a token as expired 300 s early. */
   accessTokenTTL?: number;
-  /** API scopes granted besides openid/profile/email/offline_access; unlisted scopes are dropped. */
+  /**
+   * API scopes granted besides openid/profile/email/offline_access (and `https://graph.microsoft.com/.default`,
+   * always granted); unlisted scopes are dropped silently. Default {@link DEFAULT_API_SCOPES}.
+   */
   scopes?: readonly string[];
-  /** Origins of single-page apps allowed to call the token endpoint (CORS) and to be redirected to. */
+  /**
+   * Origins such as `'http://localhost:5173'` of single-page apps allowed to call the token
+   * endpoint (CORS); default none. A client's own redirect URIs' origins are always allowed.
+   */
   spaOrigins?: readonly string[];
-  /** Extra raw oidc-provider client metadata. */
+  /**
+   * Extra clients, as raw oidc-provider client metadata (`client_id`, `redirect_uris`, …),
+   * registered next to {@link TEST_CLIENTS}.
+   */
   clients?: readonly Record<string, unknown>[];
 }
 
@@ -47,12 +60,18 @@ export const OIDC_PROVIDER_RULES: OptionRules = {
 export interface MsalAuthorityConfig {
   /** An https URL MSAL accepts but never fetches: `authorityMetadata` already holds every endpoint. */
   authority: string;
+  /** The authority's host (`localhost:PORT`), so MSAL trusts it without Microsoft's instance discovery. */
   knownAuthorities: string[];
   /** The provider's discovery document as JSON text; its endpoints are plain http on loopback. */
   authorityMetadata: string;
+  /** Always `'OIDC'`: MSAL talks plain OpenID Connect instead of Azure AD's dialect. */
   protocolMode: 'OIDC';
 }
 
+/**
+ * Counters of a provider ({@link OidcProvider.stats}), live, since it started or since
+ * {@link OidcProvider.resetStats}. The provider's own discovery fetch at startup is not counted.
+ */
 export interface OidcProviderStats {
   /** Every HTTP request the provider received. */
   requests: number;
@@ -68,23 +87,50 @@ export interface OidcProviderStats {
   deviceAuthorizations: number;
 }
 
+/**
+ * A running local OpenID provider, as returned by {@link startOidcProvider}. Its clients are
+ * {@link TEST_CLIENTS}; its access tokens are RS256 JWTs for {@link GRAPH_RESOURCE}, which
+ * {@link jwksTokenValidator} checks for the Graph simulator.
+ */
 export interface OidcProvider {
   /** `http://localhost:PORT`: the `iss` of every token. */
   readonly issuer: string;
+  /** The port listened on (on 127.0.0.1): the one picked by the system when the `port` option was `0`. */
   readonly port: number;
+  /**
+   * MSAL settings for this provider: every field is an MSAL `auth` setting (spread them into a raw
+   * MSAL configuration's `auth`), and `@graphwire/msal-node` takes the whole object as its `msal` option.
+   */
   readonly msal: MsalAuthorityConfig;
   /** Public signing keys, the same as served at `/jwks`. */
   readonly jwks: JSONWebKeySet;
+  /** Live request and token counters. */
   readonly stats: OidcProviderStats;
   /** Key and certificate of `TEST_CLIENTS.certificate` (the same for every provider in one process). */
   readonly certificate: CertificateCredential;
   /** Token endpoint calls with this grant_type, e.g. `'refresh_token'`, `'client_credentials'`. */
   grantCount(grantType: string): number;
+  /**
+   * Zeroes every counter of `stats`. The `stats` object stays the same, but its `tokenRequests`
+   * and `tokensIssued` records are replaced: re-read them after a reset.
+   */
   resetStats(): void;
+  /** Stops listening and ends every open connection, kept-alive ones included. */
   close(): Promise<void>;
 }
 
-/** Starts a real OpenID provider (panva's oidc-provider) on 127.0.0.1, configured for MSAL. */
+/**
+ * Starts a real OpenID provider (panva's oidc-provider) on 127.0.0.1, configured for MSAL: client
+ * credentials, authorization code with PKCE, device code, refresh tokens, password,
+ * on-behalf-of (JWT bearer) and certificate (`private_key_jwt`) client authentication, with the
+ * clients of {@link TEST_CLIENTS}. Its login page accepts any user name and password (the name
+ * becomes the token's `sub`; {@link signInAs} clicks through it); the password grant wants
+ * {@link TEST_USER_PASSWORD}.
+ *
+ * @param options - Port, token lifetime, scopes, SPA origins and extra clients; all optional.
+ * @returns The running provider, listening; close it with {@link OidcProvider.close}.
+ * @throws TypeError (as a rejection) for an unknown option or a value of the wrong type.
+ */
 export async function startOidcProvider(options: OidcProviderOptions = {}): Promise<OidcProvider> {
   checkOptions('startOidcProvider', options, OIDC_PROVIDER_RULES);
   const ttl = options.accessTokenTTL ?? 3600;

@@ -7,11 +7,13 @@ export interface TestCertificate {
   privateKey: string;
   /** The certificate as PEM (MSAL's `clientCertificate.x5c`). */
   certificate: string;
-  /** SHA-1 / SHA-256 of the DER certificate, hex, as the Azure portal shows them. */
+  /** SHA-1 of the DER certificate, upper-case hex, as the Azure portal shows it. */
   thumbprint: string;
+  /** SHA-256 of the DER certificate, upper-case hex. */
   thumbprintSha256: string;
   /** base64 DER, as in a JWK's `x5c`. */
   der: string;
+  /** The RSA public key, e.g. to export as a JWK (`publicKey.export({ format: 'jwk' })`) or to verify signatures. */
   publicKey: KeyObject;
 }
 

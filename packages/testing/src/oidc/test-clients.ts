@@ -2,8 +2,11 @@
 export const TEST_CLIENTS = {
   /** A web app / daemon: client secret, client credentials, auth code, password, on-behalf-of. */
   confidential: {
+    /** Its `client_id`. */
     clientId: 'graphwire-confidential',
+    /** Its client secret, sent in the token request's body (`client_secret_post`). */
     clientSecret: 'graphwire-test-secret-0123456789',
+    /** Its one registered redirect URI, for the authorization code flow. */
     redirectUri: 'http://localhost:3999/redirect',
   },
   /**
@@ -11,12 +14,16 @@ export const TEST_CLIENTS = {
    * certificate are made when the provider starts, see `OidcProvider.certificate`.
    */
   certificate: {
+    /** Its `client_id`. */
     clientId: 'graphwire-certificate',
+    /** Its one registered redirect URI, for the authorization code flow. */
     redirectUri: 'http://localhost:3999/redirect',
   },
   /** A CLI / desktop app: no secret, PKCE, device code, loopback redirect on any port, password. */
   public: {
+    /** Its `client_id`. */
     clientId: 'graphwire-public',
+    /** A registered redirect URI; `http://localhost` on any port (MSAL's loopback redirect) is accepted too. */
     redirectUri: 'http://localhost:3999/redirect',
   },
 } as const;

@@ -2,9 +2,28 @@ import type { IncomingMessage } from 'node:http';
 import { GRAPH_WWW_AUTHENTICATE } from './auth-challenge.js';
 import { errorResponse, type SimResponse } from './sim-response.js';
 
+/**
+ * What a `validateToken` function (see {@link GraphSimulatorOptions.validateToken}) decides about
+ * a bearer token: accepted, or refused with 401 `InvalidAuthenticationToken`.
+ */
 export type TokenCheck =
-  | { valid: true; subject?: string }
-  | { valid: false; reason: 'invalid' | 'expired'; message?: string };
+  | {
+      /** `true`: the token is accepted and the request goes on to the throttle and the route. */
+      valid: true;
+      /** Who the token belongs to (e.g. the JWT's `sub`), for the validator's own use; the simulator ignores it. */
+      subject?: string;
+    }
+  | {
+      /** `false`: the request is refused with 401 `InvalidAuthenticationToken` and Graph's `WWW-Authenticate` challenge. */
+      valid: false;
+      /**
+       * Why: `'expired'` defaults the error message to "Access token has expired or is not yet
+       * valid.", `'invalid'` to "Access token validation failure. Invalid audience."
+       */
+      reason: 'invalid' | 'expired';
+      /** The 401's `error.message`, replacing the default that `reason` picks. */
+      message?: string;
+    };
 
 export type TokenValidator = (token: string, request: IncomingMessage) => TokenCheck | Promise<TokenCheck>;
 

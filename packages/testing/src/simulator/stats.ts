@@ -1,5 +1,6 @@
 /** One request as the simulator received it. `status` is filled in when the response is sent. */
 export interface RequestRecord {
+  /** HTTP method, upper-cased, e.g. `GET`. */
   method: string;
   /** Path without the query string, e.g. `/v1.0/users`. */
   path: string;
@@ -9,9 +10,11 @@ export interface RequestRecord {
   status: number;
   /** Epoch ms when the request arrived. */
   time: number;
+  /** The request's `client-request-id` header; absent when it sent none. */
   clientRequestId?: string;
   /** True when the request carried a non-empty Bearer token. */
   authorized: boolean;
+  /** The Bearer token it carried, if any (whether or not it was accepted). */
   token?: string;
   /** Request headers, lower-cased; repeated headers joined with `, `. */
   headers: Record<string, string>;
@@ -21,7 +24,9 @@ export interface RequestRecord {
 export interface SubRequestRecord {
   /** Index of its `$batch` among `stats.batches` (0 for the first batch since the last reset). */
   batch: number;
+  /** The item's `id`, as sent; the same id twice means the client re-sent the item. */
   id: string;
+  /** The item's `method`, upper-cased. */
   method: string;
   /** The item's `url`, as sent (relative to the version). */
   url: string;
@@ -31,22 +36,40 @@ export interface SubRequestRecord {
   headers: Record<string, string>;
 }
 
+/**
+ * What a simulator has seen since it started or was last reset: {@link GraphSimulator.stats}. Live
+ * (updated as requests arrive) and cleared in place by `reset()`. CORS preflights are not counted.
+ */
 export interface SimulatorStats {
-  /** HTTP requests: a `$batch` counts once, however many items it holds. */
+  /** HTTP requests received, faulted ones included; a `$batch` counts once, however many items it holds. */
   requests: number;
+  /** Requests by `'METHOD /path'` (path without the query string), e.g. `'GET /v1.0/me'` → 2. */
   byRoute: Record<string, number>;
+  /** HTTP 429 responses sent, by the throttle or by scripted faults (429 `$batch` items are not counted). */
   throttled: number;
+  /** Distinct Bearer tokens received, in order of first sight. */
   tokensSeen: string[];
+  /** Requests that carried any `Authorization` header, well-formed or not. */
   authorizationHeaders: number;
+  /**
+   * `client-request-id` → times a request with it was actually executed (not faulted, throttled
+   * or refused): a duplicated POST shows as 2. A `$batch` item counts under the
+   * `client-request-id` of its own `headers`, if it has one. Requests without the header are not counted.
+   */
   executions: Record<string, number>;
+  /** `client-request-id` → times a request with it arrived. Requests without the header are not counted. */
   attempts: Record<string, number>;
+  /** Requests being handled right now, latency included. */
   inFlight: number;
+  /** The most requests in flight at once; after `reset()` it restarts from the current `inFlight`. */
   maxInFlight: number;
+  /** One record per HTTP request, in order of arrival. */
   log: RequestRecord[];
-  /** `$batch` requests that reached the batch handler (a faulted, throttled or refused one did not). */
+  /** `$batch` requests that reached the batch handler (a faulted, throttled or refused one did not); invalid ones (400) count too. */
   batches: number;
   /** Items received in those batches. */
   subRequests: number;
+  /** One record per `$batch` item received, in order of arrival. */
   subRequestLog: SubRequestRecord[];
   /** Upload sessions created by `createUploadSession`. */
   uploadSessions: number;

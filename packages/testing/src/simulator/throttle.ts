@@ -1,13 +1,23 @@
 import { errorResponse, type SimResponse } from './sim-response.js';
 
+/**
+ * The simulator's `throttle` option: a fixed-window budget of requests per bearer token (per client
+ * IP for requests without one). A window starts at a key's first request after the previous
+ * window ended; past `limit`, requests get 429 `TooManyRequests` with `Retry-After` and are not
+ * executed, and refused requests spend no budget. Each `$batch` item spends one unit of its
+ * batch's token too. Checked strictly, like the other options; `limit` is required.
+ */
 export interface ThrottleOptions {
-  /** Requests admitted per key per window. */
+  /** Requests admitted per key per window (required); `0` throttles every request. */
   limit: number;
-  /** Window length; default 1000 ms. */
+  /** Window length in milliseconds; default `1000`. */
   windowMs?: number;
-  /** Retry-After sent with each 429; default 1 s. */
+  /** Seconds to wait, sent as `Retry-After` with each 429; default `1`. */
   retryAfterSeconds?: number;
-  /** `seconds` (default) or an HTTP `date`. */
+  /**
+   * How `Retry-After` is written: `'seconds'` (default) sends `retryAfterSeconds` as a number;
+   * `'date'` sends the HTTP date that many seconds from now, rounded up to a whole second.
+   */
   retryAfterFormat?: 'seconds' | 'date';
 }
 

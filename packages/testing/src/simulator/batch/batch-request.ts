@@ -77,7 +77,7 @@ function parseItem(value: unknown, index: number): BatchItem | string {
     headers: lowered,
     hasBody: Object.hasOwn(value, 'body'),
     body: value.body,
-    dependsOn: (dependsOn as string[] | undefined) ?? [],
+    dependsOn: dependsOn ?? [],
   };
 }
 

@@ -3,9 +3,16 @@ import type { SimResponse } from '../sim-response.js';
 
 /** One entry of a `$batch` response's `responses` array. */
 export interface BatchResponseItem {
+  /** The `id` of the request item this answers; match responses by it, not by position. */
   id: string;
+  /** The item's HTTP status, e.g. 200, 429, or 424 for a failed dependency. */
   status: number;
+  /** The item's response headers, cased as Graph sends them (`Content-Type`, `Retry-After`, `Location`). */
   headers: Record<string, string>;
+  /**
+   * A JSON body (Graph error bodies included) as a JSON value; any other body as a base64 string,
+   * its type in `headers['Content-Type']`. Absent when the item has no body.
+   */
   body?: unknown;
 }
 

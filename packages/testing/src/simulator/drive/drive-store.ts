@@ -3,6 +3,15 @@ import { errorResponse, type SimResponse } from '../sim-response.js';
 import { mimeTypeFor, type DriveItem } from './drive-item.js';
 import type { StoredContent } from './stored-content.js';
 
+/**
+ * `@microsoft.graph.conflictBehavior`: what an upload does when a file already exists at its path.
+ * Given in a `createUploadSession` body's `item` or as a query parameter.
+ * - `'fail'`: 409 `nameAlreadyExists`, at session creation or at the last fragment if a file
+ *   appeared meanwhile. The default of an upload session by path, as Graph documents it.
+ * - `'replace'`: keeps the existing item's id and replaces its content. The default of a simple
+ *   upload (`PUT …:/content`) and of an upload session for `items/{id}`.
+ * - `'rename'`: creates a new file next to it, `q3 1.pdf`, `q3 2.pdf`, ….
+ */
 export type ConflictBehavior = 'fail' | 'replace' | 'rename';
 export const CONFLICT_BEHAVIORS: readonly ConflictBehavior[] = ['fail', 'replace', 'rename'];
 
