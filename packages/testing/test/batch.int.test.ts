@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGraphSimulator, type BatchResponseItem, type GraphSimulator, type GraphSimulatorOptions } from '@graphwire/testing';
+import { describe, expect, it } from 'vitest';
+import { type BatchResponseItem, type GraphSimulator } from '@graphwire/testing';
+import { auth, simulator, useSharedSimulator } from './support.js';
 
 // Plain fetch over real sockets: these tests pin the simulator's $batch behaviour, not a client's.
-const auth = { authorization: 'Bearer test-token' };
 
 interface BatchRequestItem {
   id: string;
@@ -13,26 +13,8 @@ interface BatchRequestItem {
   dependsOn?: string[];
 }
 
-const started: GraphSimulator[] = [];
-async function simulator(options?: GraphSimulatorOptions): Promise<GraphSimulator> {
-  const sim = await startGraphSimulator(options);
-  started.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((s) => s.close()));
-});
-
-let sim: GraphSimulator;
-beforeAll(async () => {
-  sim = await startGraphSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
-});
+let sim!: GraphSimulator;
+useSharedSimulator((started) => (sim = started));
 
 function postBatch(body: unknown, target: GraphSimulator = sim, version = 'v1.0', headers: Record<string, string> = auth) {
   return fetch(`${target.url}/${version}/$batch`, {

@@ -1,39 +1,20 @@
 import assert from 'node:assert/strict';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '@graphwire/testing';
+import { describe, expect, it } from 'vitest';
+import { startGraphSimulator, type GraphSimulator } from '@graphwire/testing';
+import { auth, simulator, useSharedSimulator } from './support.js';
 
 const GRAPH_JSON =
   'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
 const GRAPH_CHALLENGE =
   'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const auth = { authorization: 'Bearer test-token' };
 
 interface GraphErrorJson {
   error: { code: string; message: string; innerError: { date: string; 'request-id': string; 'client-request-id': string } };
 }
 
-// One simulator per scenario that needs special options; the shared one is reset between tests.
-const started: GraphSimulator[] = [];
-async function simulator(options?: GraphSimulatorOptions): Promise<GraphSimulator> {
-  const sim = await startGraphSimulator(options);
-  started.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((sim) => sim.close()));
-});
-
-let sim: GraphSimulator;
-beforeAll(async () => {
-  sim = await startGraphSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
-});
+let sim!: GraphSimulator;
+useSharedSimulator((started) => (sim = started));
 
 function get(path: string, headers: Record<string, string> = auth): Promise<Response> {
   return fetch(`${sim.url}${path}`, { headers });

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '@graphwire/testing';
+import { describe, expect, it } from 'vitest';
+import { type GraphSimulator } from '@graphwire/testing';
+import { auth, simulator, useSharedSimulator } from './support.js';
 
 // Plain fetch over real sockets: these tests pin the simulator's drive and upload-session behaviour.
-const auth = { authorization: 'Bearer test-token' };
 const SLICE = 320 * 1024;
 
 interface SessionJson {
@@ -20,26 +20,8 @@ interface DriveItemJson {
   parentReference: { path: string; driveId: string };
 }
 
-const started: GraphSimulator[] = [];
-async function simulator(options?: GraphSimulatorOptions): Promise<GraphSimulator> {
-  const sim = await startGraphSimulator(options);
-  started.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((s) => s.close()));
-});
-
-let sim: GraphSimulator;
-beforeAll(async () => {
-  sim = await startGraphSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
-});
+let sim!: GraphSimulator;
+useSharedSimulator((started) => (sim = started));
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex').toUpperCase();
 
