@@ -31,7 +31,7 @@ for (const dir of packages) {
         plugins: [esbuild({ target: 'es2022', define, tsconfig: 'tsconfig.base.json' })],
         output: [
           { file: `${root}/dist/${name}.js`, format: 'es', sourcemap: true },
-          { file: `${root}/dist/${name}.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
+          { file: `${root}/dist/${name}.cjs`, format: 'cjs', sourcemap: true, exports: 'named', interop: 'auto' },
         ],
       },
       {

@@ -5,6 +5,7 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 
 // Tests import the public package names; they resolve to the sources so a test run needs no build.
 const alias = {
+  '@graphwire/core/opentelemetry': fileURLToPath(new URL('./packages/core/src/opentelemetry.ts', import.meta.url)),
   '@graphwire/core': src('core'),
   '@graphwire/testing': src('testing'),
   '@graphwire/msal-node': src('msal-node'),

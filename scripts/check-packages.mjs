@@ -3,6 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
+// Loading is not enough: a CommonJS build that cannot call into its dependencies (ky is ESM-only)
+// still loads. The core's smoke builds a Connection both ways.
+const USE = { '@graphwire/core': "new m.Connection({ session: new m.StaticTokenSession('t') });" };
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: 'pipe', encoding: 'utf8' });
 let failed = 0;
 
@@ -13,8 +16,8 @@ for (const dir of readdirSync('packages')) {
   const checks = [
     ['publint', () => run('npx', ['--no-install', 'publint', '--strict'], root)],
     ['attw', () => run('npx', ['--no-install', 'attw', '--pack', '.', '--profile', 'node16'], root)],
-    ['import', () => run('node', ['--input-type=module', '-e', `const m = await import('${name}'); if (!Object.keys(m).length) process.exit(1)`])],
-    ['require', () => run('node', ['-e', `if (!Object.keys(require('${name}')).length) process.exit(1)`])],
+    ['import', () => run('node', ['--input-type=module', '-e', `const m = await import('${name}'); if (!Object.keys(m).length) process.exit(1); ${USE[name] ?? ''}`])],
+    ['require', () => run('node', ['-e', `const m = require('${name}'); if (!Object.keys(m).length) process.exit(1); ${USE[name] ?? ''}`])],
   ];
   for (const [label, check] of checks) {
     try {

@@ -26,7 +26,7 @@ export interface BatchContext {
   /** Graph's relative form of a URL under the base URL; throws for any other URL. */
   toRelative(url: string | URL): { url: string; absolute: string };
   /** Pause the Graph host, as a direct 429 would. */
-  throttled(ms: number): void;
+  throttled(ms: number, count: number): void;
   policy: RetryPolicy;
 }
 
@@ -161,6 +161,7 @@ class BatchRun<T> {
     const retry = new Set<number>();
     let readyIn = 0;
     let throttledFor = 0;
+    let throttledItems = 0;
     for (const i of call) { // dependencies come before their dependents in a call
       const item = this.items[i]!;
       const wire = byId.get(item.id);
@@ -168,18 +169,21 @@ class BatchRun<T> {
       const retryAfter = headerValue(wire.headers, 'retry-after');
       const transient = (wire.status === 429 || wire.status === 503)
         && isRetryableStatus(item.method, wire.status, retryAfter !== undefined, policy);
+      const honoured = policy.afterStatusCodes.has(wire.status) ? parseRetryAfter(retryAfter) : undefined;
+      const waitMs = retryDelay(this.#retries[i]! + 1, honoured, policy);
+      if (wire.status === 429) {
+        throttledItems++; // a 429 pauses the host even when the item has no retries left
+        throttledFor = Math.max(throttledFor, waitMs);
+      }
       if (transient && this.#retries[i]! < policy.limit) {
         retry.add(i);
-        const attempt = ++this.#retries[i]!;
-        const honoured = policy.afterStatusCodes.has(wire.status) ? parseRetryAfter(retryAfter) : undefined;
-        const waitMs = retryDelay(attempt, honoured, policy);
+        this.#retries[i]!++;
         readyIn = Math.max(readyIn, waitMs);
-        if (wire.status === 429) throttledFor = Math.max(throttledFor, waitMs);
       } else if (wire.status === 424 && this.#failedOnlyBecauseOf(item, retry, byId)) {
         retry.add(i); // it goes with the throttled dependency
       }
     }
-    if (throttledFor > 0) this.context.throttled(throttledFor);
+    if (throttledItems > 0) this.context.throttled(throttledFor, throttledItems);
     for (const i of call) if (!retry.has(i)) this.#final(i, byId.get(this.items[i]!.id));
     if (retry.size === 0) return;
     const readyAt = Date.now() + readyIn;

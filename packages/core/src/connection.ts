@@ -4,6 +4,7 @@ import type { BatchResponse } from './batch-codec.js';
 import type { BatchRequest } from './batch-plan.js';
 import { configError } from './errors/config-error.js';
 import { Executor, type RequestOptions } from './executor.js';
+import { createFetch } from './fetch-adapter.js';
 import { NaiveRequest } from './naive-request.js';
 import { type ConnectionOptions, resolveOptions } from './options.js';
 import { PageIterator, type PaginateOptions } from './paginate.js';
@@ -25,6 +26,13 @@ const METHOD = /^[A-Za-z]+$/;
 export class Connection extends VerbMethods {
   /** The naive request handler: the same executor, never an Authorization header. */
   readonly naive: NaiveRequest;
+  /**
+   * A standard `fetch(input, init)` through the whole pipeline (token to allowed hosts only,
+   * retries, 429 pause, pacing, refresh on 401), for libraries built on fetch: `new HttpClient(con.fetch)`.
+   * It resolves with the final Response whatever its status and rejects only where fetch would.
+   * Relative URLs resolve against the base URL. It needs no `this`.
+   */
+  readonly fetch: typeof fetch = createFetch((method, url, options) => this.#send(method, url, options, true));
   readonly #targets: TargetResolver;
   readonly #tokens: TokenRefresher;
   readonly #executor: Executor;
@@ -41,7 +49,7 @@ export class Connection extends VerbMethods {
     this.#retry = resolved.retry;
     this.#timeout = resolved.timeout;
     this.#targets = new TargetResolver(resolved.baseUrl, resolved.allowedHosts);
-    this.#tokens = new TokenRefresher(resolved.session, resolved.scopes, resolved.refreshMargin, resolved.logger);
+    this.#tokens = new TokenRefresher(resolved.session, resolved.scopes, resolved.refreshMargin, resolved.logger, resolved.telemetry);
     this.#executor = new Executor(resolved, this.#tokens, (url) => this.#targets.mayCarryBearer(url));
     this.naive = new NaiveRequest((method, url, opts, authenticate) => this.#send(method, url, opts, authenticate));
     this.#unsubscribe = resolved.session?.onInvalidate?.(() => this.#tokens.clear()) ?? (() => undefined);
@@ -74,7 +82,7 @@ export class Connection extends VerbMethods {
     return runBatch<T>({
       post: (body, signal) => this.post('$batch', { body, signal, raiseHttpErrors: true }).json(),
       toRelative: (url) => this.#relative(url),
-      throttled: (ms) => this.#executor.throttled(host, ms),
+      throttled: (ms: number, count?: number) => this.#executor.throttled(host, ms, count),
       policy: this.#retry,
     }, requests, options);
   }

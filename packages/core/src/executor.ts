@@ -19,6 +19,7 @@ import { type RetryOptions, isIdempotent, isRetryableNetworkError, resolveRetry 
 import { backoffDelay } from './retry-timing.js';
 import { Scheduler } from './scheduler.js';
 import type { Target } from './target.js';
+import { type Telemetry, safely, startTrace, traced } from './telemetry.js';
 import type { TokenRefresher } from './token-refresh.js';
 import { CALL, type CallState, Transport } from './transport.js';
 import { VERSION } from './version.js';
@@ -53,10 +54,12 @@ export class Executor {
   readonly #ky: KyInstance;
   readonly #options: ResolvedOptions;
   readonly #scheduler: Scheduler;
+  readonly #telemetry: Telemetry | undefined;
 
   constructor(options: ResolvedOptions, tokens: TokenRefresher, mayCarryBearer: (url: string) => boolean) {
     this.#options = options;
     this.#scheduler = new Scheduler(options);
+    this.#telemetry = options.telemetry;
     const transport = new Transport(options, this.#scheduler, new OAuthRequest(tokens), mayCarryBearer);
     const policy = options.retry;
     const { beforeError = [], ...userHooks } = options.hooks;
@@ -95,7 +98,8 @@ export class Executor {
       throw configError('an Authorization header was given: tokens come from `session` (e.g. new StaticTokenSession(token)) so they reach allowed hosts only, and con.naive never sends one');
     }
     merged['client-request-id'] ??= randomUUID();
-    if (target.graphHost) merged.sdkversion = SDK_VERSION;
+    // A library's own SdkVersion (Kiota's msgraph-sdk over con.fetch) follows graphwire's.
+    if (target.graphHost) merged.sdkversion = merged.sdkversion ? `${SDK_VERSION}, ${merged.sdkversion}` : SDK_VERSION;
     const policy = retry === undefined ? this.#options.retry : resolveRetry(retry, this.#options.retry, 'retry', 'request');
     const call: Call = {
       attempt: 0,
@@ -105,18 +109,23 @@ export class Executor {
       policy,
       timeout: timeout ?? this.#options.timeout,
       callerSignal: rest.signal ?? undefined,
+      trace: this.#telemetry && startTrace(this.#telemetry, method, target.url, target.host),
     };
     const kyOptions: KyOptions & { [CALL]: CallState } = { ...rest, method, headers: merged, [CALL]: call };
     if (isJsonBody(body)) kyOptions.json = body;
     else if (body !== undefined) kyOptions.body = body;
     if (retry !== undefined) kyOptions.retry = { limit: policy.limit, retryOnTimeout: policy.retryOnTimeout };
     if (raiseHttpErrors !== undefined) kyOptions.throwHttpErrors = raiseHttpErrors;
-    return this.#ky(target.url, kyOptions);
+    if (!call.trace) return this.#ky(target.url, kyOptions);
+    return traced(call.trace, call, () => this.#ky(target.url, kyOptions));
   }
 
-  /** A 429 seen outside an attempt (a throttled `$batch` sub-request): pause `host` as a direct 429 would. */
-  throttled(host: string, ms: number): void {
-    this.#scheduler.throttled(host, Math.min(ms, this.#options.retry.maxRetryAfter));
+  /** 429s seen outside an attempt (throttled `$batch` sub-requests): pause `host` as a direct 429 would. */
+  throttled(host: string, ms: number, count = 1): void {
+    const pause = Math.min(ms, this.#options.retry.maxRetryAfter);
+    this.#scheduler.throttled(host, pause);
+    const telemetry = this.#telemetry;
+    if (telemetry) safely(() => telemetry.throttled?.({ host, retryAfterMs: pause, source: 'batch', count }));
   }
 
   close(): void {

@@ -40,6 +40,11 @@ export { isSecureEndpoint } from './target.js';
 export { validateOptions, rules as optionRules, oneOf, either, arrayOf } from './option-rules.js';
 export type { OptionRule, OptionRules } from './option-rules.js';
 
+// Observability hooks: `telemetry: openTelemetry()` from '@graphwire/core/opentelemetry', or your own
+export type {
+  Telemetry, TelemetryRequest, RequestObserver, RequestOutcome, RetryEvent, ThrottleEvent, TokenAcquisitionEvent,
+} from './telemetry.js';
+
 // National clouds, logging
 export { CLOUD_HOSTS, authorityFor, cloudEndpoint } from './clouds.js';
 export type { ApiVersion, CloudEndpoint, CloudName } from './clouds.js';

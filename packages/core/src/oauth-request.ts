@@ -46,6 +46,8 @@ async function readChallenge(response: Response, signal: AbortSignal): Promise<C
     return '';
   });
   const rebuilt = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+  // A constructed Response has no URL: keep the real one (con.fetch callers read `response.url`).
+  if (response.url) Object.defineProperty(rebuilt, 'url', { value: response.url, enumerable: true, configurable: true });
   const claims = parseClaims(response.headers.get('www-authenticate'));
   const code = graphErrorCode(text);
   return { refresh: claims !== undefined || code === 'InvalidAuthenticationToken', claims, response: rebuilt };

@@ -7,6 +7,7 @@ import { type Logger, resolveLogger } from './logger.js';
 import { type OptionRule, type OptionRules, isPlainObject, oneOf, rules, validateOptions } from './option-rules.js';
 import { DEFAULT_RETRY, RETRY_RULE, type RetryOptions, type RetryPolicy, resolveRetry } from './retry-policy.js';
 import type { AuthSession } from './session.js';
+import type { Telemetry } from './telemetry.js';
 import { describeUrlInput, isLoopback, refuseUserinfo } from './target.js';
 
 export interface ConnectionOptions {
@@ -42,6 +43,8 @@ export interface ConnectionOptions {
   logger?: Partial<Logger>;
   /** Refresh this many ms before a token expires. Default 300,000 (5 min). */
   refreshMargin?: number;
+  /** Spans and metrics: `openTelemetry()` from '@graphwire/core/opentelemetry', or your own hooks. Default none. */
+  telemetry?: Telemetry;
 }
 
 export interface ResolvedOptions {
@@ -60,6 +63,7 @@ export interface ResolvedOptions {
   logger: Logger;
   debugEnabled: boolean;
   refreshMargin: number;
+  telemetry: Telemetry | undefined;
 }
 
 // ky 2's hook names (Hooks in ky/distribution/types/hooks.d.ts): each an array of functions.
@@ -74,6 +78,7 @@ const HOOK_RULES: OptionRules = {
 /** `hooks`, of the Connection or of one request: ky's hook names only, each an array of functions. */
 export const HOOKS_RULE: OptionRule = { expected: 'an object of ky hook arrays, e.g. { beforeRequest: [fn] }', test: isPlainObject, keys: HOOK_RULES };
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+const TELEMETRY_HOOKS = ['request', 'throttled', 'tokenAcquired'] as const;
 const HOST = /^[^/\s:@]+(:\d+)?$|^\[[^\]@]+\](:\d+)?$/;
 
 const RULES: OptionRules = {
@@ -109,6 +114,12 @@ const RULES: OptionRules = {
       && LOGGER_METHODS.every((m) => (v as Record<string, unknown>)[m] === undefined || typeof (v as Record<string, unknown>)[m] === 'function'),
   },
   refreshMargin: rules.milliseconds,
+  telemetry: {
+    expected: "a Telemetry: an object with request, throttled and/or tokenAcquired methods, e.g. openTelemetry() from '@graphwire/core/opentelemetry'",
+    test: (v) => typeof v === 'object' && v !== null
+      && TELEMETRY_HOOKS.some((m) => typeof (v as Record<string, unknown>)[m] === 'function')
+      && TELEMETRY_HOOKS.every((m) => (v as Record<string, unknown>)[m] === undefined || typeof (v as Record<string, unknown>)[m] === 'function'),
+  },
 };
 
 export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions {
@@ -132,6 +143,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     logger: resolveLogger(options.logger),
     debugEnabled: typeof options.logger?.debug === 'function',
     refreshMargin: options.refreshMargin ?? 300_000,
+    telemetry: options.telemetry,
   };
 }
 

@@ -3,6 +3,7 @@
 import { GraphAuthError, isGraphAuthError } from './errors/graph-auth-error.js';
 import type { Logger } from './logger.js';
 import type { AccessToken, AuthSession } from './session.js';
+import { type Telemetry, safely } from './telemetry.js';
 
 interface Flight {
   forced: boolean;
@@ -15,16 +16,18 @@ export class TokenRefresher {
   readonly #scopes: string[];
   readonly #margin: number;
   readonly #logger: Logger;
+  readonly #telemetry: Telemetry | undefined;
   #current: AccessToken | undefined;
   #flight: Flight | undefined;
   /** Bumped by clear(): an acquisition started before a sign-out must not reinstall its token. */
   #generation = 0;
 
-  constructor(session: AuthSession | undefined, scopes: string[], refreshMargin: number, logger: Logger) {
+  constructor(session: AuthSession | undefined, scopes: string[], refreshMargin: number, logger: Logger, telemetry?: Telemetry) {
     this.#session = session;
     this.#scopes = scopes;
     this.#margin = refreshMargin;
     this.#logger = logger;
+    this.#telemetry = telemetry;
   }
 
   /** Forgets the current token (the session was signed out); an acquisition under way is not reused. */
@@ -84,17 +87,21 @@ export class TokenRefresher {
       );
     }
     const generation = this.#generation;
+    const began = Date.now();
     let result: AccessToken;
     try {
       result = await session.getAccessToken({ scopes: this.#scopes, forceRefresh, ...(claims ? { claims } : {}) });
     } catch (error) {
+      this.#acquired(forceRefresh || claims !== undefined, false, began);
       this.#logger.debug(`[@graphwire/core] token acquisition failed (${errorName(error)})`);
       if (isGraphAuthError(error)) throw error;
       throw new GraphAuthError(`[@graphwire/core] the session could not acquire an access token (${errorName(error)})`, {
         cause: error,
       });
     }
-    if (!result || typeof result.token !== 'string' || result.token === '' || !Number.isFinite(result.expiresOn)) {
+    const usable = !!result && typeof result.token === 'string' && result.token !== '' && Number.isFinite(result.expiresOn);
+    this.#acquired(forceRefresh || claims !== undefined, usable, began);
+    if (!usable) {
       throw new GraphAuthError(
         '[@graphwire/core] the session returned no usable access token: getAccessToken() must resolve { token: string, expiresOn: epoch ms }',
         { errorCode: 'invalid_token_response' },
@@ -106,6 +113,11 @@ export class TokenRefresher {
     const expiry = seconds > 31_536_000 ? 'no known expiry' : `expires in ${seconds} s`;
     this.#logger.debug(`[@graphwire/core] token acquired (forced: ${forceRefresh || !!claims}, ${expiry})`);
     return token;
+  }
+
+  #acquired(forced: boolean, ok: boolean, began: number): void {
+    const telemetry = this.#telemetry;
+    if (telemetry) safely(() => telemetry.tokenAcquired?.({ forced, ok, durationMs: Date.now() - began }));
   }
 }
 

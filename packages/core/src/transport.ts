@@ -10,6 +10,7 @@ import { redactUrl } from './redact.js';
 import { type RetryPolicy, isRetryableStatus, socketErrorCode } from './retry-policy.js';
 import { backoffDelay, parseRetryAfter, retryDelay } from './retry-timing.js';
 import type { Scheduler } from './scheduler.js';
+import { type RequestTrace, type Telemetry, safely } from './telemetry.js';
 
 /** Per logical request, shared by its attempts. ky forwards unknown options to fetch, so it rides along. */
 export interface CallState {
@@ -20,6 +21,8 @@ export interface CallState {
   bearer: boolean;
   policy: RetryPolicy;
   timeout: number | false;
+  /** Only while a telemetry observer listens to this request. */
+  trace: RequestTrace | undefined;
 }
 export const CALL = 'graphwireCall';
 
@@ -32,6 +35,7 @@ export class Transport {
   readonly #oauth: OAuthRequest;
   readonly #mayCarryBearer: (url: string) => boolean;
   readonly #debug: boolean;
+  readonly #telemetry: Telemetry | undefined;
 
   constructor(options: ResolvedOptions, scheduler: Scheduler, oauth: OAuthRequest, mayCarryBearer: (url: string) => boolean) {
     this.#options = options;
@@ -39,6 +43,7 @@ export class Transport {
     this.#oauth = oauth;
     this.#mayCarryBearer = mayCarryBearer;
     this.#debug = options.debugEnabled; // skip building log lines nobody reads
+    this.#telemetry = options.telemetry;
   }
 
   /** The `fetch` ky calls for each attempt. */
@@ -47,12 +52,15 @@ export class Transport {
     const call = (init as Record<string, unknown> | undefined)?.[CALL] as CallState | undefined;
     if (!call) throw configError('internal: request reached the transport without its call state');
     const attempt = ++call.attempt;
+    const { trace } = call;
+    if (trace && attempt > 1) safely(() => trace.observer.retry?.({ attempt, reason: trace.retryReason ?? 'unknown' }));
     // Same origin, same decision (query strings added by ky do not matter); anything else is re-checked.
     const bearer = call.bearer && (request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url));
     const began = Date.now();
     const admitted = this.#scheduler.admit(call.host, request.signal);
     if (admitted) await admitted;
     const waited = Date.now() - began;
+    if (trace) trace.pauseMs += waited;
     let response: Response;
     try {
       response = bearer
@@ -60,6 +68,7 @@ export class Transport {
         : await this.#sendOnce(request, undefined, call.timeout);
     } catch (error) {
       if (this.#debug) this.#log(request, `${errorLabel(request, error)} (attempt ${attempt}, waited ${waited} ms)`);
+      if (trace) trace.retryReason = error instanceof TimeoutError ? 'timeout' : 'network_error';
       throw error;
     } finally {
       this.#scheduler.release(call.host);
@@ -74,12 +83,21 @@ export class Transport {
     const retryAfterHeader = response.headers.get('retry-after');
     const retryAfter = policy.afterStatusCodes.has(status) ? parseRetryAfter(retryAfterHeader) : undefined;
     // A throttled host is paused for everyone on this connection, not just for this request.
-    if (status === 429) this.#scheduler.throttled(call.host, Math.min(policy.maxRetryAfter, retryAfter ?? backoffDelay(attempt, policy)));
+    if (status === 429) {
+      const pause = Math.min(policy.maxRetryAfter, retryAfter ?? backoffDelay(attempt, policy));
+      this.#scheduler.throttled(call.host, pause);
+      const telemetry = this.#telemetry;
+      if (telemetry) safely(() => telemetry.throttled?.({ host: call.host, retryAfterMs: pause, source: 'response', count: 1 }));
+    }
     if (attempt > policy.limit || !isRetryableStatus(request.method, status, retryAfterHeader !== null, policy)) {
       if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms)`);
       return response;
     }
     const delay = retryDelay(attempt, retryAfter, policy);
+    if (trace) {
+      trace.retryReason = `http_${status}`;
+      if (retryAfter !== undefined) trace.retryAfterMs += delay;
+    }
     if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms); retrying in ${delay} ms`);
     void response.body?.cancel().catch(noop);
     throw new ForceRetryError({ delay, code: `HTTP_${status}` });

@@ -1,0 +1,118 @@
+// What the pipeline reports to an observer (`openTelemetry()` from '@graphwire/core/opentelemetry'
+// is one; anything with these methods is another). Without the `telemetry` option every hook site
+// is a single `undefined` check: no object, closure or clock read is added to a request.
+import { isGraphError } from './errors/graph-error.js';
+
+/** Hooks the pipeline calls; each is optional. No argument ever holds a token or an Authorization header. */
+export interface Telemetry {
+  /**
+   * A logical request starts (once, before its first attempt; its retries are part of it). What it
+   * returns receives the rest of that request's events.
+   */
+  request?(start: TelemetryRequest): RequestObserver | undefined;
+  /** 429s were received: on a response, or on `$batch` sub-requests (`count` of them). */
+  throttled?(event: ThrottleEvent): void;
+  /** The session was asked for a token: each actual `getAccessToken` call, never a cache hit. */
+  tokenAcquired?(event: TokenAcquisitionEvent): void;
+}
+
+export interface TelemetryRequest {
+  method: string;
+  /**
+   * The absolute URL, query string included: an observer must strip what it must not record
+   * (`openTelemetry()` records a path template without any query).
+   */
+  url: string;
+  /** `host[:port]`, lower-cased. */
+  host: string;
+}
+
+export interface RequestObserver {
+  /** Another attempt is about to start: `attempt` counts from 2; `reason` says why the previous one failed. */
+  retry?(event: RetryEvent): void;
+  /** The request ended with its final response (whatever its status) or its error. */
+  end(outcome: RequestOutcome): void;
+  /** Runs the request inside the observer's context (e.g. its span made active), if it has one. */
+  run?<T>(fn: () => T): T;
+}
+
+export interface RetryEvent {
+  attempt: number;
+  /** `http_<status>`, `timeout` or `network_error`. */
+  reason: string;
+}
+
+export interface RequestOutcome {
+  /** The final status, also for a GraphError; undefined when no response came. */
+  status: number | undefined;
+  /** Why the request rejected; undefined when it resolved (whatever its status). */
+  error: unknown;
+  attempts: number;
+  /** Milliseconds spent waiting for admission: a 429 pause, request spacing, the concurrency cap. */
+  pauseMs: number;
+  /** Milliseconds waited before retries because a Retry-After header said so. */
+  retryAfterMs: number;
+  /** Graph's `request-id` response header. */
+  requestId: string | undefined;
+}
+
+export interface ThrottleEvent {
+  host: string;
+  /** How long the host is paused for, in ms. */
+  retryAfterMs: number;
+  source: 'response' | 'batch';
+  count: number;
+}
+
+export interface TokenAcquisitionEvent {
+  forced: boolean;
+  ok: boolean;
+  durationMs: number;
+}
+
+/** Per logical request, while an observer listens: rides in the transport's call state. */
+export interface RequestTrace {
+  observer: RequestObserver;
+  pauseMs: number;
+  retryAfterMs: number;
+  retryReason: string | undefined;
+}
+
+export function startTrace(telemetry: Telemetry, method: string, url: string, host: string): RequestTrace | undefined {
+  let observer: RequestObserver | undefined;
+  try {
+    observer = telemetry.request?.({ method, url, host });
+  } catch {
+    return undefined; // an observer's failure never changes a request's outcome
+  }
+  return observer ? { observer, pauseMs: 0, retryAfterMs: 0, retryReason: undefined } : undefined;
+}
+
+/** Runs `send` under the observer and reports its end; the caller gets `send`'s own promise. */
+export function traced<P extends Promise<Response>>(trace: RequestTrace, call: { attempt: number }, send: () => P): P {
+  const { observer } = trace;
+  const end = (status: number | undefined, error: unknown, requestId: string | null | undefined) => {
+    safely(() => observer.end({ status, error, attempts: call.attempt, pauseMs: trace.pauseMs, retryAfterMs: trace.retryAfterMs, requestId: requestId ?? undefined }));
+  };
+  let promise: P;
+  try {
+    promise = observer.run ? observer.run(send) : send();
+  } catch (error) {
+    end(undefined, error, undefined); // e.g. fetch refusing a GET with a body
+    throw error;
+  }
+  promise.then(
+    (response) => end(response.status, undefined, response.headers.get('request-id')),
+    (error: unknown) => isGraphError(error) ? end(error.status, error, error.requestId) : end(undefined, error, undefined),
+  );
+  return promise;
+}
+
+/** Runs an observer's hook; an exception in it is dropped (telemetry never breaks a request). */
+export function safely(hook: () => void): void {
+  try {
+    hook();
+  } catch {
+    // ignored on purpose
+  }
+}
