@@ -10,6 +10,7 @@ const alias = {
   '@graphwire/testing': src('testing'),
   '@graphwire/msal-node': src('msal-node'),
   '@graphwire/msal-browser': src('msal-browser'),
+  '@graphwire/redis': src('redis'),
 };
 
 export default defineConfig({

@@ -1,0 +1,2 @@
+// @graphwire/redis — table of contents (being written).
+export {};
