@@ -6,7 +6,9 @@ import { GraphError } from './errors/graph-error.js';
 
 /** One result of `con.batch`, in input order. */
 export interface BatchResponse<T = unknown> {
+  /** The request's id: the one given, or the one assigned ('1', '2', …). */
   id: string;
+  /** The sub-response's HTTP status (a `$batch` call that failed as a whole gives its own status to its items). */
   status: number;
   /** Lower-cased names. */
   headers: Record<string, string>;

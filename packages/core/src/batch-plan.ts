@@ -7,9 +7,11 @@ import { type OptionRules, rules, validateOptions } from './option-rules.js';
 export interface BatchRequest {
   /** Unique within the call; assigned ('1', '2', …) when omitted. */
   id?: string;
+  /** GET, POST, PUT, PATCH or DELETE (any case): what `$batch` runs. */
   method: string;
   /** What `con.get` takes: 'users/1', '/users/1', or an absolute URL under the connection's base URL. */
   url: string | URL;
+  /** The sub-request's own headers (string values; never Authorization: the `$batch` call carries the token). */
   headers?: Record<string, string>;
   /** A JSON value, or Uint8Array / ArrayBuffer / Blob bytes (sent base64 with their content type). */
   body?: unknown;

@@ -4,21 +4,12 @@
 // after their own Retry-After, with the dependents that failed only because of them; a sub-request
 // 429 also pauses the host, as a direct 429 does.
 import { type BatchResponse, type WireRequest, type WireResponse, decodeResponse, encodeBody, headerValue, itemError } from './batch-codec.js';
+import { BATCH_OPTION_RULES, type BatchOptions, GRAPH_LIMIT } from './batch-options.js';
 import { type BatchRequest, type PlannedItem, chains, pack, planItems } from './batch-plan.js';
 import { type GraphError, isGraphError } from './errors/graph-error.js';
-import { type OptionRule, rules, validateOptions } from './option-rules.js';
+import { validateOptions } from './option-rules.js';
 import { type RetryPolicy, isRetryableStatus } from './retry-policy.js';
 import { parseRetryAfter, retryDelay } from './retry-timing.js';
-
-export interface BatchOptions {
-  /** Requests per `$batch` call, 1 to 20 (Graph's limit). Default 20; Outlook mailbox resources want 4. */
-  maxPerBatch?: number;
-  /** `$batch` calls in flight at once. Default 4. */
-  concurrency?: number;
-  /** Called each time an item reaches its final status. */
-  onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
-}
 
 /** What a batch run needs from its Connection. */
 export interface BatchContext {
@@ -30,16 +21,8 @@ export interface BatchContext {
   policy: RetryPolicy;
 }
 
-const GRAPH_LIMIT = 20;
-const RULES: Record<keyof BatchOptions, OptionRule> = {
-  maxPerBatch: { expected: `a whole number from 1 to ${GRAPH_LIMIT}`, test: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= GRAPH_LIMIT },
-  concurrency: rules.positiveInteger,
-  onProgress: rules.function,
-  signal: rules.signal,
-};
-
 export async function runBatch<T>(context: BatchContext, requests: readonly BatchRequest[], options: BatchOptions = {}): Promise<BatchResponse<T>[]> {
-  validateOptions('@graphwire/core', 'batch', options, RULES);
+  validateOptions('@graphwire/core', 'batch', options, BATCH_OPTION_RULES);
   const { maxPerBatch = GRAPH_LIMIT, concurrency = 4, signal } = options;
   const items = planItems(requests, (url) => context.toRelative(url));
   const groups = chains(items, items.map((item) => item.index), maxPerBatch); // a chain too long for one call throws here

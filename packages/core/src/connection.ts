@@ -1,5 +1,6 @@
 import type { ResponsePromise } from 'ky';
-import { type BatchOptions, runBatch } from './batch.js';
+import { runBatch } from './batch.js';
+import type { BatchOptions } from './batch-options.js';
 import type { BatchResponse } from './batch-codec.js';
 import type { BatchRequest } from './batch-plan.js';
 import { configError } from './errors/config-error.js';
@@ -60,6 +61,20 @@ export class Connection extends VerbMethods {
     return this.#baseUrl;
   }
 
+  /**
+   * Sends a request with any HTTP method: `con.request('GET', 'users', { searchParams, signal })`.
+   * The session's bearer token goes to allowed hosts only; the request is retried, paced and timed
+   * out as the connection's options say. The verb methods (`get`, `post`, …) call this.
+   *
+   * @param method - An HTTP method name (letters only); sent upper-cased.
+   * @param url - A path resolved against the base URL (`'me/messages'`), or an absolute URL such as an `@odata.nextLink`.
+   * @param options - ky's options plus per-request `retry`, `timeout` and `raiseHttpErrors`.
+   * @returns ky's ResponsePromise. It rejects with a GraphError for a non-2xx status after retries
+   *   (unless `raiseHttpErrors` is false), with ky's NetworkError or TimeoutError, with a GraphAuthError
+   *   when no token can be acquired, or with the signal's reason when aborted.
+   * @throws TypeError, at once (not as a rejection), for an invalid method, URL or option, an Authorization
+   *   header, plain http to an allowed host that is not loopback, or a closed connection.
+   */
   request(method: string, url: string | URL, options?: RequestOptions): ResponsePromise {
     return this.#send(method, url, options, true);
   }

@@ -24,14 +24,19 @@ import type { TokenRefresher } from './token-refresh.js';
 import { CALL, type CallState, Transport } from './transport.js';
 import { VERSION } from './version.js';
 
+/**
+ * Options of one request (`con.get(url, options)` and the other verbs): ky's options (`searchParams`,
+ * `json`, `signal`, `hooks`, …) plus graphwire's per-request overrides. An unknown key is a TypeError.
+ */
 export interface RequestOptions
   extends Omit<KyOptions, 'retry' | 'timeout' | 'throwHttpErrors' | 'fetch' | 'baseUrl' | 'prefix' | 'method' | 'headers' | 'body'> {
+  /** Merged over the connection's `defaultHeaders` (a `Prefer` joins the default's); `undefined` removes a default. No Authorization. */
   headers?: HeaderInput;
   /** A fetch body, or a plain object / array sent as JSON. */
   body?: BodyInit | Record<string, unknown> | unknown[] | null;
   /** Overrides the connection's retry policy for this request. */
   retry?: number | RetryOptions;
-  /** Overrides the connection's per-attempt timeout for this request. */
+  /** Overrides the connection's per-attempt timeout for this request: ms until response headers, or false for none. */
   timeout?: number | false;
   /** Overrides the connection's raiseHttpErrors for this request. */
   raiseHttpErrors?: boolean;
@@ -182,6 +187,6 @@ function redactRequestUrl(error: TimeoutError | NetworkError): void {
 function isJsonBody(body: unknown): body is Record<string, unknown> | unknown[] {
   if (Array.isArray(body)) return true;
   if (typeof body !== 'object' || body === null) return false;
-  const proto = Object.getPrototypeOf(body);
+  const proto: unknown = Object.getPrototypeOf(body);
   return proto === Object.prototype || proto === null;
 }

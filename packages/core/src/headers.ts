@@ -1,10 +1,14 @@
 // Header merging with python-o365's rule for `Prefer`: a caller's preferences join the defaults'
 // instead of replacing them (ky's merge would overwrite).
 
+/**
+ * Headers as graphwire takes them: anything `new Headers()` takes, or an object whose `undefined`
+ * values are skipped (and, in a request's headers, remove the connection's default of that name).
+ */
 export type HeaderInput = HeadersInit | Record<string, string | undefined>;
 
 function entries(input: HeaderInput): Array<[string, string | undefined]> {
-  return input instanceof Headers || Array.isArray(input) ? [...new Headers(input as HeadersInit)] : Object.entries(input);
+  return input instanceof Headers || Array.isArray(input) ? [...new Headers(input)] : Object.entries(input);
 }
 
 /** Lower-cases names once so per-request merging is plain object work. */

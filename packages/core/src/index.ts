@@ -3,11 +3,12 @@
 // The facade and its request handlers
 export { Connection } from './connection.js';
 export type { ConnectionOptions } from './options.js';
+export type { HeaderInput } from './headers.js';
 export type { RequestOptions } from './executor.js';
 export type { NaiveRequest } from './naive-request.js';
 export { PageIterator } from './paginate.js';
 export type { GraphPage, PaginateOptions } from './paginate.js';
-export type { BatchOptions } from './batch.js';
+export type { BatchOptions } from './batch-options.js';
 export type { BatchRequest } from './batch-plan.js';
 export type { BatchResponse } from './batch-codec.js';
 export type { UploadOptions, UploadTarget } from './upload.js';
@@ -32,9 +33,13 @@ export type { GraphAuthErrorOptions } from './errors/graph-auth-error.js';
 // Retry policy and timing (pure, reusable)
 export type { RetryOptions } from './retry-policy.js';
 export { parseRetryAfter, parseHttpDate, backoffDelay } from './retry-timing.js';
+export type { BackoffOptions } from './retry-timing.js';
 
 // Where credentials may go (platform packages apply the same rule to token endpoints)
 export { isSecureEndpoint } from './target.js';
+
+// Sharing throttle pauses between Connections (tabs, workers, service instances)
+export type { ThrottleChannel, ThrottlePause } from './throttle-channel.js';
 
 // Option validation shared by every graphwire package (unknown keys and wrong types are TypeErrors)
 export { validateOptions, rules as optionRules, oneOf, either, arrayOf } from './option-rules.js';

@@ -5,6 +5,11 @@
 export class KeyedMutex {
   readonly #tails = new Map<string, Promise<unknown>>();
 
+  /**
+   * Runs `fn` once every earlier caller of `key` has settled.
+   *
+   * @returns What `fn` resolves to; it rejects with what `fn` rejects with (later callers still run).
+   */
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const mine = previous.then(fn);

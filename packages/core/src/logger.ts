@@ -1,8 +1,12 @@
 /** Any object with these methods, `console` included. Lines never contain tokens. */
 export interface Logger {
+  /** A line per attempt (method, URL with credentials redacted, status, attempt, wait) and per token acquisition. */
   debug(message: string): void;
+  /** Informational lines; graphwire itself writes none at this level. */
   info(message: string): void;
+  /** Warnings; graphwire itself writes none at this level. */
   warn(message: string): void;
+  /** Errors; graphwire itself writes none at this level: failures reach the caller as rejections. */
   error(message: string): void;
 }
 

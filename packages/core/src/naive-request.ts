@@ -17,6 +17,17 @@ export class NaiveRequest extends VerbMethods {
     this.#send = send;
   }
 
+  /**
+   * Sends a request with any HTTP method and no Authorization header, through the connection's
+   * executor (retries, pacing, timeouts, GraphError for non-2xx statuses).
+   *
+   * @param method - An HTTP method name (letters only); sent upper-cased.
+   * @param url - An absolute URL (a pre-signed download URL), or a path resolved against the base URL.
+   * @param options - ky's options plus per-request `retry`, `timeout` and `raiseHttpErrors`.
+   * @returns ky's ResponsePromise; it rejects as `Connection.request` does, never with a GraphAuthError.
+   * @throws TypeError, at once (not as a rejection), for an invalid method, URL or option, an
+   *   Authorization header, or a closed connection.
+   */
   request(method: string, url: string | URL, options?: RequestOptions): ResponsePromise {
     return this.#send(method, url, options, false);
   }

@@ -18,7 +18,9 @@ export type {
   RequestObserver, RequestOutcome, RetryEvent, Telemetry, TelemetryRequest, ThrottleEvent, TokenAcquisitionEvent,
 } from './telemetry.js';
 export { urlTemplate } from './url-template.js';
+export type { UrlParts } from './url-template.js';
 
+/** Options of `openTelemetry(options)`: where spans and metrics go. Both default to the global providers. */
 export interface OpenTelemetryOptions {
   /** Default `trace.getTracer('@graphwire/core', VERSION)` from the global tracer provider. */
   tracer?: Tracer;

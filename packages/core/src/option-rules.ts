@@ -1,9 +1,11 @@
 // One validator for every public constructor and options bag in every graphwire package: unknown
 // keys (a typo such as `clientSecert`) and wrong types are a TypeError that names the package, the
 // option and what was expected, and lists the known options. Nothing falls back silently.
+import { suggestion } from './option-suggestion.js';
 
 /** What one option must be. `undefined` passes unless `required`. */
 export interface OptionRule {
+  /** True when `value` (never `undefined`) is acceptable. */
   test(value: unknown): boolean;
   /** Completes "`name` must be …", e.g. 'a string' or "one of 'a', 'b'". */
   expected: string;
@@ -18,6 +20,7 @@ export interface OptionRule {
   keys?: OptionRules;
 }
 
+/** The rules of an options bag, by option name: its known options. */
 export type OptionRules = Record<string, OptionRule>;
 
 const MAX_TIMER = 2_147_483_647;
@@ -35,22 +38,35 @@ const hasMethods = (v: unknown, names: readonly string[]) =>
 
 /** The common rules; combine them with `oneOf`, `arrayOf`, `either` or write an `OptionRule` inline. */
 export const rules = {
+  /** Any string, empty included. */
   string: rule('a string', (v) => typeof v === 'string'),
+  /** A string other than `''`. */
   nonEmptyString: rule('a non-empty string', (v) => typeof v === 'string' && v !== ''),
+  /** `true` or `false`. */
   boolean: rule('true or false', (v) => typeof v === 'boolean'),
+  /** Any function. */
   function: rule('a function', (v) => typeof v === 'function'),
+  /** A non-null object that is not an array. */
   object: rule('an object', isObject),
+  /** A finite number (not NaN or Infinity). */
   number: rule('a finite number', (v) => typeof v === 'number' && Number.isFinite(v)),
+  /** A whole number ≥ 1. */
   positiveInteger: rule('a whole number of at least 1', (v) => Number.isInteger(v) && (v as number) >= 1),
+  /** A whole number ≥ 0. */
   nonNegativeInteger: rule('a whole number of at least 0', (v) => Number.isInteger(v) && (v as number) >= 0),
   /** Milliseconds a timer can wait (setTimeout fires at once above 2^31 - 1). */
   milliseconds: rule('a number of milliseconds from 0 to 2147483647', (v) => typeof v === 'number' && v >= 0 && v <= MAX_TIMER),
+  /** Milliseconds from 1 to 2147483647: a timeout, where 0 would mean none. */
   positiveMilliseconds: rule('a number of milliseconds from 1 to 2147483647', (v) => typeof v === 'number' && v > 0 && v <= MAX_TIMER),
+  /** An array of strings (possibly empty). */
   stringArray: rule('an array of strings', (v) => Array.isArray(v) && v.every((s) => typeof s === 'string')),
+  /** A non-empty array of non-empty scope strings. */
   scopes: rule('a non-empty array of scope strings, e.g. ["User.Read"]', (v) =>
     Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && s !== '')),
+  /** An AbortSignal, from any realm (checked by shape). */
   signal: rule('an AbortSignal', (v) => typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean'
     && typeof (v as AbortSignal).addEventListener === 'function'),
+  /** Bytes given raw or as text (e.g. an encryption key): a Uint8Array, an ArrayBuffer or a string. */
   bytes: rule('a Uint8Array, ArrayBuffer or string', (v) => typeof v === 'string' || v instanceof Uint8Array || v instanceof ArrayBuffer),
   /** An absolute URL, as a string or a URL object. */
   url: rule('an absolute URL (a string or a URL)', (v) => v instanceof URL || (typeof v === 'string' && parses(v))),
@@ -72,6 +88,7 @@ export function either(...alternatives: readonly OptionRule[]): OptionRule {
   return rule(expected, (v) => alternatives.some((a) => a.test(v)));
 }
 
+/** An array whose every element passes `item` (an empty array passes). */
 export function arrayOf(item: OptionRule): OptionRule {
   return rule(`an array of ${item.expected.replace(/^an? /, '')} values`, (v) => Array.isArray(v) && v.every((x) => item.test(x)));
 }
@@ -171,40 +188,4 @@ function describe(value: unknown, key?: string): string {
     }
     default: return typeof value;
   }
-}
-
-/**
- * The known name an unknown key most likely meant: one declaring it as an alias, the same name in
- * another case or in snake_case (`client_id`), else the nearest within a few edits.
- */
-function suggestion(key: string, known: OptionRules): string | undefined {
-  const names = Object.keys(known);
-  const alias = names.find((name) => known[name]?.aliases?.includes(key));
-  if (alias) return alias;
-  const flat = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
-  const same = names.find((name) => flat(name) === flat(key));
-  if (same) return same;
-  // Two edits for short names, three for long ones (`knownAuthority` for `knownAuthorities`).
-  const limit = key.length >= 10 ? 3 : 2;
-  let best: string | undefined;
-  let bestDistance = limit + 1;
-  for (const name of names) {
-    const d = distance(key.toLowerCase(), name.toLowerCase(), limit);
-    if (d < bestDistance) [best, bestDistance] = [name, d];
-  }
-  return best;
-}
-
-/** Levenshtein distance, or `limit + 1` when the lengths alone rule out `limit` edits. */
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

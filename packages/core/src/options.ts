@@ -10,16 +10,20 @@ import type { AuthSession } from './session.js';
 import type { Telemetry } from './telemetry.js';
 import { describeUrlInput, isLoopback, refuseUserinfo } from './target.js';
 
+/**
+ * Options of `new Connection(options)`; every one is optional. An unknown key or a wrong type is a
+ * TypeError naming the option (`[@graphwire/core] Connection: option 'timeout' must be …`).
+ */
 export interface ConnectionOptions {
   /** Where tokens come from; required for authenticated calls, not for `con.naive`. */
   session?: AuthSession;
-  /** Default `https://<graph host>/.default`. */
+  /** Scopes passed to the session with every token request. Default `['https://<graph host>/.default']`. */
   scopes?: string[];
-  /** Default 'global'. */
+  /** The national cloud: sets the base URL, the default scope and the allowed host. Default `'global'` (graph.microsoft.com). */
   cloud?: CloudName;
-  /** Default 'v1.0'. */
+  /** The Graph API version in the base URL. Default `'v1.0'`. */
   apiVersion?: ApiVersion;
-  /** Overrides cloud + apiVersion, e.g. a local simulator. */
+  /** Overrides cloud + apiVersion, e.g. a local simulator: https, or http on a loopback host only. */
   baseUrl?: string;
   /** Hosts (with port when not the scheme's default) that may receive the bearer token. Default: the base URL's host. */
   allowedHosts?: string[];
@@ -31,15 +35,15 @@ export interface ConnectionOptions {
   maxConcurrency?: number;
   /** Milliseconds per attempt until response headers; false for none. Default 30,000. */
   timeout?: number | false;
-  /** Default true; false resolves non-2xx responses instead of throwing GraphError. */
+  /** Default true; false resolves non-2xx responses (after retries) instead of rejecting with a GraphError. */
   raiseHttpErrors?: boolean;
-  /** Merged into every request; a caller's `Prefer` joins the default's. */
+  /** Merged into every request; a caller's `Prefer` joins the default's. Must not contain Authorization. */
   defaultHeaders?: HeaderInput;
   /** A custom fetch (a Node proxy dispatcher, tests). Default globalThis.fetch. */
   fetch?: typeof fetch;
   /** ky hooks, run after graphwire's own. */
   hooks?: Hooks;
-  /** Receives debug lines per attempt and per token refresh; never a token. */
+  /** `{ debug, info, warn, error }`, e.g. `console`: a debug line per attempt and per token refresh; never a token. Default silent. */
   logger?: Partial<Logger>;
   /** Refresh this many ms before a token expires. Default 300,000 (5 min). */
   refreshMargin?: number;

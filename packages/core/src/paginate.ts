@@ -7,13 +7,22 @@ import { RETRY_RULE } from './retry-policy.js';
 
 /** One page of a Graph collection. */
 export interface GraphPage<T> {
+  /** The page's items (possibly none, while a nextLink follows). */
   value: T[];
+  /** The URL of the next page; absent on the last page. */
   '@odata.nextLink'?: string;
+  /** On the last page of a delta query: the URL that returns the changes since this round. */
   '@odata.deltaLink'?: string;
+  /** Other OData annotations (`@odata.context`, `@odata.count`, …), as Graph sent them. */
   [annotation: string]: unknown;
 }
 
+/**
+ * Options of `con.paginate(url, options)`. `searchParams` go on the first request only (a nextLink
+ * carries its own query); `headers`, `timeout` and `retry` apply to every page's GET.
+ */
 export interface PaginateOptions extends Pick<RequestOptions, 'searchParams' | 'headers' | 'timeout' | 'retry'> {
+  /** Aborts the page in flight; iteration then rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Stop after this many pages. Default: all. */
   maxPages?: number;
@@ -37,7 +46,13 @@ export class PageIterator<T> implements AsyncIterable<T> {
   readonly #options: PaginateOptions;
   #deltaLink: string | undefined;
 
-  constructor(get: Get, url: string | URL, options: PaginateOptions = {}) {
+  /**
+   * Made by `con.paginate(url, options)`, which passes its own GET as `get`. Nothing is requested
+   * before iteration starts.
+   *
+   * @throws TypeError for an unknown or invalid option.
+   */
+  constructor(get: (url: string | URL, options: RequestOptions) => ResponsePromise, url: string | URL, options: PaginateOptions = {}) {
     validateOptions('@graphwire/core', 'paginate', options, RULES);
     this.#get = get;
     this.#url = url;
@@ -49,6 +64,13 @@ export class PageIterator<T> implements AsyncIterable<T> {
     return this.#deltaLink;
   }
 
+  /**
+   * Iterates whole pages instead of items, following `@odata.nextLink` (also from empty pages) up to
+   * `maxPages`. Each page is a GET through the connection: retried, paced and throttled like any request.
+   *
+   * @throws TypeError (as a rejection) when a response is not a collection (no `value` array); a
+   *   failed GET rejects as the connection's requests do.
+   */
   async *pages(): AsyncGenerator<GraphPage<T>, void, undefined> {
     const { maxPages = Number.POSITIVE_INFINITY, searchParams, ...common } = this.#options;
     let next: string | URL | undefined = this.#url;
@@ -67,6 +89,7 @@ export class PageIterator<T> implements AsyncIterable<T> {
     }
   }
 
+  /** Iterates the items of every page in order: `for await (const user of con.paginate('users'))`. */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for await (const page of this.pages()) yield* page.value;
   }

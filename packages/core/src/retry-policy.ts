@@ -1,6 +1,11 @@
 // Pure retry decisions: which outcomes may be retried without risking a duplicated side effect.
 import { type OptionRule, type OptionRules, isPlainObject, rules, validateOptions } from './option-rules.js';
 
+/**
+ * The `retries` option of a Connection, or `retry` of one request: which failures are retried, and
+ * how long to wait. Omitted keys keep the connection's values (for a Connection: the defaults).
+ * A POST or PATCH is retried only where the server did not process it, whatever `statusCodes` says.
+ */
 export interface RetryOptions {
   /** Retries after the first attempt. Default 3. */
   limit?: number;

@@ -67,10 +67,11 @@ function daysInMonth(year: number, month: number): number {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
+/** The backoff settings of `backoffDelay` (a RetryPolicy or any object with these two numbers). */
 export interface BackoffOptions {
-  /** First retry's nominal delay. */
+  /** First retry's nominal delay in ms, doubled per retry (graphwire's default 500). */
   backoffBase: number;
-  /** Upper bound of any computed backoff. */
+  /** Upper bound of any nominal delay in ms (graphwire's default 30,000). */
   backoffLimit: number;
 }
 

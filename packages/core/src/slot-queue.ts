@@ -8,7 +8,7 @@ interface Waiter {
 export class SlotQueue {
   #limit: number;
   #active = 0;
-  #closed: unknown;
+  #closed: Error | undefined;
   readonly #waiters: Waiter[] = [];
 
   constructor(limit: number) {
@@ -67,7 +67,7 @@ export class SlotQueue {
   }
 
   /** Rejects every waiter, now and later; slots already taken can still be released. */
-  close(reason: unknown): void {
+  close(reason: Error): void {
     this.#closed = reason;
     for (const waiter of this.#waiters.splice(0)) waiter.reject(reason);
   }

@@ -13,7 +13,7 @@ const NO_EXPIRY = Number.MAX_SAFE_INTEGER;
 
 const ACCESS_TOKEN_RULES: OptionRules = {
   token: { ...rules.nonEmptyString, required: true, aliases: ['accessToken', 'access_token'] },
-  expiresOn: { expected: 'a time in epoch milliseconds (e.g. Date.now() + 3_600_000)', test: rules.number.test, required: true, aliases: ['expiresAt', 'expires_on', 'expiry'] },
+  expiresOn: { expected: 'a time in epoch milliseconds (e.g. Date.now() + 3_600_000)', test: (v) => rules.number.test(v), required: true, aliases: ['expiresAt', 'expires_on', 'expiry'] },
 };
 
 /** The session manager for tokens graphwire does not acquire itself (python-o365's token_backend with a ready token). */
@@ -31,6 +31,12 @@ export class StaticTokenSession implements AuthSession {
     this.#source = source;
   }
 
+  /**
+   * The token given, or the callback's result (it runs on each acquisition; a Connection keeps the
+   * token until `refreshMargin` before its expiry). A string counts as never expiring.
+   *
+   * @returns A promise of the token; it rejects with whatever the callback throws or rejects with.
+   */
   async getAccessToken(request: TokenRequest): Promise<AccessToken> {
     const value = typeof this.#source === 'function' ? await this.#source(request) : this.#source;
     return typeof value === 'string' ? { token: value, expiresOn: NO_EXPIRY } : value;

@@ -14,6 +14,7 @@ export interface Target {
 }
 
 // Leading spaces and control characters, which URL parsing strips, do not make a URL a path.
+// eslint-disable-next-line no-control-regex -- matches the C0 controls the URL parser strips, on purpose
 const ABSOLUTE = /^[\u0000-\u0020]*[a-z][a-z\d+.-]*:/i;
 
 export function isLoopback(hostname: string): boolean {
@@ -43,6 +44,7 @@ export function refuseUserinfo(url: URL, what: string): void {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- skips the C0 controls the URL parser strips, on purpose
 const SCHEME = /^[\u0000-\u0020]*[a-z][a-z\d+.-]*:[/\\]*/i;
 const MAX_ECHO = 200;
 

@@ -16,7 +16,9 @@ export interface Telemetry {
   tokenAcquired?(event: TokenAcquisitionEvent): void;
 }
 
+/** A logical request as `Telemetry.request` sees it, before its first attempt. */
 export interface TelemetryRequest {
+  /** The HTTP method, upper-cased. */
   method: string;
   /**
    * The absolute URL, query string included: an observer must strip what it must not record
@@ -27,6 +29,7 @@ export interface TelemetryRequest {
   host: string;
 }
 
+/** Receives the events of one logical request: what `Telemetry.request` returns. Its exceptions are ignored. */
 export interface RequestObserver {
   /** Another attempt is about to start: `attempt` counts from 2; `reason` says why the previous one failed. */
   retry?(event: RetryEvent): void;
@@ -36,17 +39,21 @@ export interface RequestObserver {
   run?<T>(fn: () => T): T;
 }
 
+/** Another attempt of a request is about to start. */
 export interface RetryEvent {
+  /** The number of the attempt about to start: 2 for the first retry. */
   attempt: number;
   /** `http_<status>`, `timeout` or `network_error`. */
   reason: string;
 }
 
+/** How a logical request ended, passed to `RequestObserver.end`. */
 export interface RequestOutcome {
   /** The final status, also for a GraphError; undefined when no response came. */
   status: number | undefined;
   /** Why the request rejected; undefined when it resolved (whatever its status). */
   error: unknown;
+  /** Attempts sent, retries included (a 401 refresh-and-replay is part of its attempt). */
   attempts: number;
   /** Milliseconds spent waiting for admission: a 429 pause, request spacing, the concurrency cap. */
   pauseMs: number;
@@ -56,17 +63,25 @@ export interface RequestOutcome {
   requestId: string | undefined;
 }
 
+/** 429s received from a host; the connection pauses that host for `retryAfterMs`. */
 export interface ThrottleEvent {
+  /** The throttled host, `host[:port]`, lower-cased. */
   host: string;
   /** How long the host is paused for, in ms. */
   retryAfterMs: number;
+  /** `'response'` for a direct response, `'batch'` for `$batch` sub-responses. */
   source: 'response' | 'batch';
+  /** How many 429s: 1 for a response, the number of throttled items for a `$batch` call. */
   count: number;
 }
 
+/** One call to the session's `getAccessToken` (never a cache hit). */
 export interface TokenAcquisitionEvent {
+  /** A forced refresh: after a 401, a claims challenge, or `getAccessToken({ forceRefresh: true })`. */
   forced: boolean;
+  /** A usable token came back; false when the session failed or returned none. */
   ok: boolean;
+  /** How long the session took, in ms. */
   durationMs: number;
 }
 

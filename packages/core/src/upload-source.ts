@@ -3,6 +3,10 @@
 // at about two slices whatever the file size.
 import { configError } from './errors/config-error.js';
 
+/**
+ * What `con.upload` sends: in-memory bytes, or a stream read once (Node streams are async
+ * iterables). A stream needs the `size` option; one that ends early or runs long fails the upload.
+ */
 export type UploadData = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 export interface SliceSource {

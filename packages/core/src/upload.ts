@@ -11,20 +11,28 @@ import { SliceSender } from './upload-slices.js';
 import { type SliceSource, type UploadData, sliceSource } from './upload-source.js';
 import type { VerbMethods } from './verbs.js';
 
-export type UploadTarget = string | { uploadUrl: string };
+/**
+ * Where `con.upload` writes: a drive path ending in `:` (`'me/drive/root:/reports/q3.pdf:'`), for
+ * which an upload session is created, or an existing session to continue.
+ */
+export type UploadTarget = string | {
+  /** An existing upload session's pre-authenticated URL (https, or http on loopback); graphwire first asks it which bytes it holds. */
+  uploadUrl: string;
+};
 
+/** Options of `con.upload(target, data, options)`. An unknown key or a wrong type is a TypeError. */
 export interface UploadOptions {
   /** Required for a stream whose length is not known; checked against in-memory data. */
   size?: number;
   /** Bytes per slice: a multiple of 320 KiB, at most 60 MiB. Default 10 MiB. */
   chunkSize?: number;
-  /** After each slice the server confirmed. */
+  /** Called with `(bytesConfirmed, total)` after each slice the server confirmed (once, at the end, for a simple upload). */
   onProgress?: (bytesConfirmed: number, total: number) => void;
-  /** Aborts the upload and deletes its upload session. */
+  /** Aborts the upload at once (also while a stream stalls), rejecting with the signal's reason; its upload session is deleted in the background. */
   signal?: AbortSignal;
   /** For a drive path: what happens when the item exists. Default 'replace'. */
   conflictBehavior?: 'replace' | 'fail' | 'rename';
-  /** Per slice attempt, until the response headers; default the connection's timeout. */
+  /** Ms per slice attempt, until the response headers; false for none. Default the connection's timeout plus 1 s per 128 KiB of slice. */
   timeout?: number | false;
 }
 

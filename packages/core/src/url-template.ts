@@ -2,6 +2,7 @@
 // the query string, which may hold a SharePoint `tempauth`, a `$skiptoken` or filter values), with
 // ids, user names and drive paths replaced by placeholders.
 
+/** What `urlTemplate` makes of a URL: a low-cardinality path template and the server's address. */
 export interface UrlParts {
   /** `/v1.0/users/{id}/messages` */
   template: string;

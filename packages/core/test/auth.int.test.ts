@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GraphAuthError, GraphError, isGraphAuthError, isGraphError } from '@graphwire/core';
+import { GraphAuthError, type GraphError, isGraphAuthError, isGraphError } from '@graphwire/core';
 import { CountingSession, connect, simulator } from './support.js';
 
 describe('OAuth request handler: where the token goes', () => {

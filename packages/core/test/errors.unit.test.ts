@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GraphAuthError, GraphError, isGraphAuthError, isGraphError } from '@graphwire/core';
+import type * as AuthErrorModule from '../src/errors/graph-auth-error.js';
+import type * as ErrorModule from '../src/errors/graph-error.js';
 
 const graphBody = {
   error: {
@@ -58,8 +60,11 @@ describe('GraphError', () => {
 describe('guards', () => {
   it('recognise errors from another copy of the package (another realm or bundle)', async () => {
     vi.resetModules();
-    const other = await import('../src/errors/graph-error.js?copy' as string) as typeof import('../src/errors/graph-error.js');
-    const otherAuth = await import('../src/errors/graph-auth-error.js?copy' as string) as typeof import('../src/errors/graph-auth-error.js');
+    // `as string` keeps TypeScript from resolving the `?copy` specifier, which only Vite understands.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- see above
+    const other = await import('../src/errors/graph-error.js?copy' as string) as typeof ErrorModule;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- see above
+    const otherAuth = await import('../src/errors/graph-auth-error.js?copy' as string) as typeof AuthErrorModule;
     const foreign = new other.GraphError({ method: 'GET', url: 'https://a/b', response: new Response(null, { status: 500 }), body: undefined });
     expect(foreign).not.toBeInstanceOf(GraphError);
     expect(isGraphError(foreign)).toBe(true);

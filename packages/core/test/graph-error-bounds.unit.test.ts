@@ -44,6 +44,7 @@ describe('GraphError message bounds', () => {
 
   it('puts no control characters (newlines, escapes) from the server into the message', () => {
     const e = make({ error: { code: 'Bad\nRequest', message: 'line 1\r\nline 2\u001b[31m', innerError: { 'request-id': 'a\nb' } } });
+    // eslint-disable-next-line no-control-regex -- the test looks for control characters
     expect(e.message).not.toMatch(/[\u0000-\u001f]/);
     expect(e.message).toContain('Bad Request: line 1  line 2 [31m (request-id a b)');
   });

@@ -77,7 +77,7 @@ describe('Scheduler', () => {
 
   it('rejects waiters on close', async () => {
     const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: 1 });
-    scheduler.admit('h', signal());
+    expect(scheduler.admit('h', signal())).toBeUndefined();
     const waiting = scheduler.admit('h', signal());
     scheduler.close(new Error('closed'));
     await expect(waiting).rejects.toThrow('closed');
@@ -123,7 +123,7 @@ describe('Scheduler', () => {
 
   it('leaves other hosts alone', () => {
     const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY });
-    scheduler.admit('a', signal());
+    expect(scheduler.admit('a', signal())).toBeUndefined();
     scheduler.release('a');
     scheduler.throttled('a', 10_000);
     expect(scheduler.admit('b', signal())).toBeUndefined();

@@ -16,9 +16,13 @@ const MAX_REQUEST_ID = 100;
 /** Graph's `error.innerError`: `date`, `request-id`, `client-request-id`, and service-specific fields. */
 export type GraphInnerError = Record<string, unknown>;
 
+/** What `new GraphError(init)` is built from: the request and the server's error response. */
 export interface GraphErrorInit {
+  /** The request's HTTP method. */
   method: string;
+  /** The request URL; stored and quoted with credentials in its query redacted. */
   url: string;
+  /** The error response: status, headers (request-id, Retry-After, Date). Its body is not read: pass it as `body`. */
   response: Response;
   /** The response body: parsed JSON, raw text, or undefined when unreadable or too large. */
   body: unknown;
@@ -28,17 +32,29 @@ export interface GraphErrorInit {
 
 /** An HTTP error from Graph (or any server called through a Connection), with Graph's error fields parsed. */
 export class GraphError extends Error {
+  /** Always `'GraphError'`. */
   override readonly name = 'GraphError';
+  /** The HTTP status, e.g. 404. */
   readonly status: number;
+  /** Graph's `error.code`, e.g. `'itemNotFound'`; undefined when the body has none. */
   readonly code: string | undefined;
+  /** Graph's `error.innerError`, as sent. */
   readonly innerError: GraphInnerError | undefined;
+  /** Graph's `request-id`, from the response header or else the innerError: quote it in support cases. */
   readonly requestId: string | undefined;
+  /** The `client-request-id` as the server echoed it (header, else innerError); graphwire sends one per request, the same across retries. */
   readonly clientRequestId: string | undefined;
+  /** When the server answered: the `Date` header, else the innerError's `date` (UTC). */
   readonly date: Date | undefined;
+  /** The response's Retry-After in ms, capped at `maxRetryAfter`; undefined when it had none or a malformed one. */
   readonly retryAfterMs: number | undefined;
+  /** The request's HTTP method. */
   readonly method: string;
+  /** The request URL, with credentials in its query redacted. */
   readonly url: string;
+  /** The response body: parsed JSON, else text; undefined when unreadable or too large. */
   readonly body: unknown;
+  /** The Response (its body already read); without its URL when that carried a credential. */
   readonly response: Response;
 
   constructor(init: GraphErrorInit) {

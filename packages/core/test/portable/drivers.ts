@@ -61,7 +61,7 @@ function childEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 /** Runs `bin ...args` (which prints the result line) and parses its output. */
-export function runCommand(bin: string, args: string[], { timeoutMs = 30_000, env = {} as Record<string, string> } = {}) {
+export function runCommand(bin: string, args: string[], { timeoutMs = 30_000, env = {} }: { timeoutMs?: number; env?: Record<string, string> } = {}) {
   return new Promise<{ result: ScenarioResult; code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(bin, args, { cwd: REPO, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
