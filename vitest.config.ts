@@ -34,7 +34,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           // Drives Debian's Chromium with playwright-core; each file launches one browser.
-          include: ['packages/msal-browser/test/**/*.browser.test.ts', 'examples/*/test/**/*.browser.test.ts'],
+          include: ['packages/msal-browser/test/**/*.browser.test.ts', 'packages/core/test/**/*.browser.test.ts', 'examples/*/test/**/*.browser.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -19,6 +19,7 @@ import { type RetryOptions, isIdempotent, isRetryableNetworkError, resolveRetry 
 import { backoffDelay } from './retry-timing.js';
 import { Scheduler } from './scheduler.js';
 import type { Target } from './target.js';
+import { listenForPauses, publishPause } from './throttle-channel.js';
 import { type Telemetry, safely, startTrace, traced } from './telemetry.js';
 import type { TokenRefresher } from './token-refresh.js';
 import { CALL, type CallState, Transport } from './transport.js';
@@ -60,10 +61,14 @@ export class Executor {
   readonly #options: ResolvedOptions;
   readonly #scheduler: Scheduler;
   readonly #telemetry: Telemetry | undefined;
+  #unlisten: (() => void) | undefined;
 
   constructor(options: ResolvedOptions, tokens: TokenRefresher, mayCarryBearer: (url: string) => boolean) {
     this.#options = options;
-    this.#scheduler = new Scheduler(options);
+    // Pauses are pushed both ways: published when a 429 starts or extends one, applied when heard.
+    const channel = options.throttleChannel;
+    this.#scheduler = new Scheduler({ ...options, onPause: channel && ((host, until) => publishPause(channel, { host, until })) });
+    this.#unlisten = channel && listenForPauses(channel, options.retry.maxRetryAfter, (host, until) => this.#scheduler.heard(host, until));
     this.#telemetry = options.telemetry;
     const transport = new Transport(options, this.#scheduler, new OAuthRequest(tokens), mayCarryBearer);
     const policy = options.retry;
@@ -134,6 +139,10 @@ export class Executor {
   }
 
   close(): void {
+    // Once, even if closed twice; the channel itself is the caller's (it may be shared): it stays open.
+    const unlisten = this.#unlisten;
+    this.#unlisten = undefined;
+    unlisten?.();
     this.#scheduler.close(configError('the Connection was closed while this request waited to start'));
   }
 

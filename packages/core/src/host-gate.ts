@@ -11,6 +11,8 @@ export const QUIET_MS = 30_000;
 
 export class HostGate {
   pausedUntil = 0;
+  /** The latest `until` published to or heard from a throttle channel: what the peers already know. */
+  announced = 0;
   readonly slots = new SlotQueue(UNLIMITED);
   #window = UNLIMITED;
 

@@ -23,6 +23,8 @@ export type { StaticTokenSource } from './static-token-session.js';
 export type { TokenStore } from './token-store.js';
 export { MemoryTokenStore } from './token-store.js';
 export { KeyedMutex } from './keyed-mutex.js';
+export { parseEncryptionKey, sealToken, openToken, isSealedToken, parseTokenEnvelope, TOKEN_ENVELOPE_FORMAT } from './token-encryption.js';
+export type { SealedToken, TokenEnvelope } from './token-encryption.js';
 
 // Errors
 export { GraphError, isGraphError } from './errors/graph-error.js';
@@ -40,6 +42,7 @@ export { isSecureEndpoint } from './target.js';
 
 // Sharing throttle pauses between Connections (tabs, workers, service instances)
 export type { ThrottleChannel, ThrottlePause } from './throttle-channel.js';
+export { BroadcastChannelThrottle } from './broadcast-channel-throttle.js';
 
 // Option validation shared by every graphwire package (unknown keys and wrong types are TypeErrors)
 export { validateOptions, rules as optionRules, oneOf, either, arrayOf } from './option-rules.js';

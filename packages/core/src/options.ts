@@ -8,6 +8,7 @@ import { type OptionRule, type OptionRules, isPlainObject, oneOf, rules, validat
 import { DEFAULT_RETRY, RETRY_RULE, type RetryOptions, type RetryPolicy, resolveRetry } from './retry-policy.js';
 import type { AuthSession } from './session.js';
 import type { Telemetry } from './telemetry.js';
+import type { ThrottleChannel } from './throttle-channel.js';
 import { describeUrlInput, isLoopback, refuseUserinfo } from './target.js';
 
 /**
@@ -49,6 +50,13 @@ export interface ConnectionOptions {
   refreshMargin?: number;
   /** Spans and metrics: `openTelemetry()` from '@graphwire/core/opentelemetry', or your own hooks. Default none. */
   telemetry?: Telemetry;
+  /**
+   * Shares 429 pauses with other Connections: each pause this one starts is published, each one
+   * heard is applied as if this connection had seen the 429. `new BroadcastChannelThrottle()` for
+   * tabs and workers, `RedisThrottleChannel` from '@graphwire/redis' for service instances. Closing
+   * the Connection unsubscribes; the channel stays open (it may be shared). Default none.
+   */
+  throttleChannel?: ThrottleChannel;
 }
 
 export interface ResolvedOptions {
@@ -68,6 +76,7 @@ export interface ResolvedOptions {
   debugEnabled: boolean;
   refreshMargin: number;
   telemetry: Telemetry | undefined;
+  throttleChannel: ThrottleChannel | undefined;
 }
 
 // ky 2's hook names (Hooks in ky/distribution/types/hooks.d.ts): each an array of functions.
@@ -124,6 +133,11 @@ const RULES: OptionRules = {
       && TELEMETRY_HOOKS.some((m) => typeof (v as Record<string, unknown>)[m] === 'function')
       && TELEMETRY_HOOKS.every((m) => (v as Record<string, unknown>)[m] === undefined || typeof (v as Record<string, unknown>)[m] === 'function'),
   },
+  throttleChannel: {
+    expected: 'a ThrottleChannel (an object with publish and subscribe methods, e.g. new BroadcastChannelThrottle())',
+    test: (v) => typeof v === 'object' && v !== null
+      && typeof (v as ThrottleChannel).publish === 'function' && typeof (v as ThrottleChannel).subscribe === 'function',
+  },
 };
 
 export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions {
@@ -148,6 +162,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     debugEnabled: typeof options.logger?.debug === 'function',
     refreshMargin: options.refreshMargin ?? 300_000,
     telemetry: options.telemetry,
+    throttleChannel: options.throttleChannel,
   };
 }
 

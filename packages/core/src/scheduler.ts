@@ -4,10 +4,17 @@ import { sleep } from './abortable-sleep.js';
 import { HostGate } from './host-gate.js';
 import { SlotQueue } from './slot-queue.js';
 
+/** A 429 that extends the published pause by less than this is not published again. */
+export const ANNOUNCE_SLACK_MS = 50;
+
 export interface SchedulerOptions {
   requestsDelay: number;
   maxConcurrency: number;
   now?: () => number;
+  /** Called when a local 429 starts or extends a host's pause (not for heard pauses): publishes it. */
+  onPause?: ((host: string, until: number) => void) | undefined;
+  /** Hosts whose heard pauses apply even before this connection has sent them anything. */
+  allowedHosts?: ReadonlySet<string>;
 }
 
 export class Scheduler {
@@ -16,6 +23,8 @@ export class Scheduler {
   readonly #slots: SlotQueue;
   readonly #gates = new Map<string, HostGate>();
   readonly #closing = new AbortController();
+  readonly #onPause: ((host: string, until: number) => void) | undefined;
+  readonly #allowedHosts: ReadonlySet<string> | undefined;
   #nextStart = 0;
   #lastStart = Number.NEGATIVE_INFINITY;
   #closed: Error | undefined;
@@ -24,12 +33,35 @@ export class Scheduler {
     this.#delay = options.requestsDelay;
     this.#slots = new SlotQueue(options.maxConcurrency);
     this.#now = options.now ?? Date.now;
+    this.#onPause = options.onPause;
+    this.#allowedHosts = options.allowedHosts;
   }
 
   /** A 429 from `host`: hold new attempts for `ms` and narrow its concurrency. */
   throttled(host: string, ms: number): void {
     const now = this.#now();
-    this.#gate(host).throttled(now + ms, now);
+    const gate = this.#gate(host);
+    gate.throttled(now + ms, now);
+    // Once per change of the pause: the other 429s of one burst (each a few ms later), or one that
+    // ends within a pause heard from a peer, are not news.
+    if (this.#onPause && gate.pausedUntil > gate.announced + ANNOUNCE_SLACK_MS) {
+      gate.announced = gate.pausedUntil;
+      this.#onPause(host, gate.pausedUntil);
+    }
+  }
+
+  /**
+   * A pause another connection published: applied exactly as a local 429 would be (pause and
+   * narrowed window), and never published again. Ignored when already over, when not longer than
+   * the current pause, and for a host this connection neither knows nor may send the token to.
+   */
+  heard(host: string, until: number): void {
+    const now = this.#now();
+    if (until <= now || this.#closed) return;
+    const gate = this.#gates.get(host) ?? (this.#allowedHosts?.has(host) ? this.#gate(host) : undefined);
+    if (!gate || until <= gate.pausedUntil) return;
+    gate.throttled(until, now);
+    gate.announced = Math.max(gate.announced, until);
   }
 
   /** Any other response from `host`: widen its concurrency again. */
