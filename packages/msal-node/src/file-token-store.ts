@@ -2,9 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, chmodSync, mkdirSync, openSync, promises as fs, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { optionRules as rules, type OptionRules, type TokenStore } from '@graphwire/core';
+import {
+  optionRules as rules, parseTokenEnvelope, TOKEN_ENVELOPE_FORMAT, type OptionRules, type TokenEnvelope, type TokenStore,
+} from '@graphwire/core';
 import { writeFileAtomic } from './atomic-write.js';
-import { ENCRYPTION_KEY_ENV, open, parseEncryptionKey, seal, type Sealed } from './encryption.js';
+import { ENCRYPTION_KEY_ENV, open, parseEncryptionKey, seal } from './encryption.js';
 import { checkOptions, storeError } from './errors.js';
 import { FileLock } from './file-lock.js';
 
@@ -26,7 +28,6 @@ export interface FileTokenStoreOptions {
   lockStaleMs?: number;
 }
 
-const FORMAT = 'graphwire-token-store/1';
 // proper-lockfile's floor: below it, it silently uses 2 s anyway.
 const MIN_STALE_MS = 2000;
 const MAX_TIMER = 2_147_483_647;
@@ -46,12 +47,6 @@ export const FILE_TOKEN_STORE_RULES: OptionRules = {
   },
 };
 
-interface Envelope {
-  format: typeof FORMAT;
-  value?: string;
-  sealed?: Sealed;
-}
-
 /**
  * python-o365's FileSystemTokenBackend, made safe to share: one file per key, written atomically
  * with mode 0600, guarded by a cross-process lock, optionally encrypted. Files it cannot read are
@@ -60,7 +55,7 @@ interface Envelope {
 export class FileTokenStore implements TokenStore {
   /** The absolute directory the token files are in. */
   readonly directory: string;
-  readonly #key: Buffer | undefined;
+  readonly #key: Uint8Array | undefined;
   readonly #lock: FileLock;
 
   constructor(options: FileTokenStoreOptions = {}) {
@@ -99,7 +94,9 @@ export class FileTokenStore implements TokenStore {
   async save(key: string, value: string): Promise<void> {
     // Reading first is what refuses to replace a corrupt file or one sealed with another key.
     await this.#read(key);
-    const envelope: Envelope = this.#key ? { format: FORMAT, sealed: seal(this.#key, value, key) } : { format: FORMAT, value };
+    const envelope: TokenEnvelope = this.#key
+      ? { format: TOKEN_ENVELOPE_FORMAT, sealed: await seal(this.#key, value, key) }
+      : { format: TOKEN_ENVELOPE_FORMAT, value };
     const file = this.pathFor(key);
     try {
       await writeFileAtomic(file, `${JSON.stringify(envelope, null, 1)}\n`);
@@ -127,7 +124,7 @@ export class FileTokenStore implements TokenStore {
       if (codeOf(error) === 'ENOENT') return undefined;
       throw storeError('token_store_unreadable', `cannot read ${file} (${codeOf(error)}): fix its permissions or choose another \`directory\``, error);
     }
-    const envelope = parseEnvelope(text);
+    const envelope = parseTokenEnvelope(text);
     if (!envelope) {
       throw storeError('token_store_corrupt', `${file} is not a graphwire token file (truncated or edited?); it was left untouched: move or delete it, then sign in again`);
     }
@@ -136,27 +133,11 @@ export class FileTokenStore implements TokenStore {
       throw storeError('token_store_encrypted', `${file} is encrypted: pass the key as FileTokenStore option \`encryptionKey\` or in ${ENCRYPTION_KEY_ENV}`);
     }
     try {
-      return open(this.#key, envelope.sealed as Sealed, key);
+      return await open(this.#key, envelope.sealed!, key);
     } catch (error) {
       throw storeError('token_store_decrypt_failed', `cannot decrypt ${file}: wrong encryption key (option \`encryptionKey\` or ${ENCRYPTION_KEY_ENV}) or a modified file; use the key it was written with, or delete it and sign in again`, error);
     }
   }
-}
-
-function parseEnvelope(text: string): Envelope | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof data !== 'object' || data === null) return undefined;
-  const e = data as Partial<Envelope>;
-  if (e.format !== FORMAT) return undefined;
-  if (typeof e.value === 'string') return { format: FORMAT, value: e.value };
-  const s = e.sealed;
-  if (s && s.alg === 'A256GCM' && [s.iv, s.tag, s.data].every((v) => typeof v === 'string')) return { format: FORMAT, sealed: s };
-  return undefined;
 }
 
 /** Creates the directory 0700 (umask notwithstanding) and proves it writable now, not at the first token. */

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,6 +79,18 @@ describe('FileTokenStore', () => {
     // A sealed value is bound to its key name: a file copied under another name does not decrypt.
     writeFileSync(store.pathFor('other'), readFileSync(file));
     expect((await caught(store.load('other'))).errorCode).toBe('token_store_decrypt_failed');
+  });
+
+  it('opens files written by the former node:crypto sealing (the format did not change)', async () => {
+    const directory = dir();
+    const store = new FileTokenStore({ directory, encryptionKey: KEY });
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', Buffer.from(KEY, 'base64'), iv);
+    cipher.setAAD(Buffer.from('k', 'utf8'));
+    const data = Buffer.concat([cipher.update('written-before', 'utf8'), cipher.final()]);
+    const sealed = { alg: 'A256GCM', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+    writeFileSync(store.pathFor('k'), JSON.stringify({ format: 'graphwire-token-store/1', sealed }));
+    expect(await store.load('k')).toBe('written-before');
   });
 
   it('takes the key from GRAPHWIRE_TOKEN_KEY and rejects a malformed key without echoing it', async () => {
