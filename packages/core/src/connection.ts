@@ -18,7 +18,8 @@ import { type UploadOptions, type UploadTarget, runUpload } from './upload.js';
 import type { UploadData } from './upload-source.js';
 import { VerbMethods } from './verbs.js';
 
-const METHOD = /^[A-Za-z]+$/;
+// RFC 9110's token: standard methods and extensions such as M-SEARCH or VERSION-CONTROL.
+const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * A Microsoft Graph connection: verb methods that resolve paths against the base URL, send the
@@ -66,7 +67,7 @@ export class Connection extends VerbMethods {
    * The session's bearer token goes to allowed hosts only; the request is retried, paced and timed
    * out as the connection's options say. The verb methods (`get`, `post`, …) call this.
    *
-   * @param method - An HTTP method name (letters only); sent upper-cased.
+   * @param method - An HTTP method name (an RFC 9110 token: `GET`, `M-SEARCH`); sent upper-cased.
    * @param url - A path resolved against the base URL (`'me/messages'`), or an absolute URL such as an `@odata.nextLink`.
    * @param options - ky's options plus per-request `retry`, `timeout` and `raiseHttpErrors`.
    * @returns ky's ResponsePromise. It rejects with a GraphError for a non-2xx status after retries

@@ -15,7 +15,7 @@ import { OAuthRequest } from './oauth-request.js';
 import { randomUUID } from './random-uuid.js';
 import { redactUrl } from './redact.js';
 import { HOOKS_RULE, type ResolvedOptions } from './options.js';
-import { type RetryOptions, isIdempotent, isRetryableNetworkError, resolveRetry } from './retry-policy.js';
+import { type RetryOptions, isIdempotent, isRedirectRefusal, isRetryableNetworkError, resolveRetry } from './retry-policy.js';
 import { backoffDelay } from './retry-timing.js';
 import { Scheduler } from './scheduler.js';
 import type { Target } from './target.js';
@@ -147,7 +147,7 @@ export class Executor {
   }
 
   #shouldRetry(error: Error): boolean | undefined {
-    if (isKyNetworkError(error)) return isRetryableNetworkError(error.request.method, error);
+    if (isKyNetworkError(error)) return !isRedirectRefusal(error.request, error) && isRetryableNetworkError(error.request.method, error);
     if (isKyTimeoutError(error)) return isIdempotent(error.request.method) ? undefined : false;
     // HTTP statuses were decided in the transport; anything else (a caller's abort reason, however
     // it is named, a hook's error) is not transient. ky never retries after the caller's abort anyway.

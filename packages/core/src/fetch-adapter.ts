@@ -56,7 +56,8 @@ function copyRequestMembers(request: Request, options: Record<string, unknown>):
 
 /**
  * A body that can be sent again (by a retry or a 401 replay): strings, buffers, Blob, FormData and
- * URLSearchParams as they are; a stream (a Request's, or init's) read once into an ArrayBuffer.
+ * URLSearchParams as they are; a stream (a Request's, init's ReadableStream, or an async iterable
+ * such as Node's `stream.Readable`, which Node's fetch sends as bytes) read once into an ArrayBuffer.
  * Anything else is what fetch makes of it: its string form.
  */
 async function readBody(body: BodyInit | Request | null | undefined): Promise<BodyInit | null | undefined> {
@@ -67,6 +68,8 @@ async function readBody(body: BodyInit | Request | null | undefined): Promise<Bo
   if (body instanceof URLSearchParams) return body;
   if (typeof FormData !== 'undefined' && body instanceof FormData) return body;
   if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return new Response(body).arrayBuffer();
+  // Its bytes as the runtime's fetch reads them (Node: Buffers, Uint8Arrays, strings as UTF-8), no content type.
+  if (typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') return new Response(body).arrayBuffer();
   return new Response(body).text(); // any other object: its string form, as fetch would send it
 }
 

@@ -7,8 +7,11 @@
  */
 export type HeaderInput = HeadersInit | Record<string, string | undefined>;
 
+// Any iterable of pairs is what `new Headers()` takes: the global Headers, another realm's or
+// npm undici's (not `instanceof` the global one), an array, a Map. Only a plain record is read as one.
 function entries(input: HeaderInput): Array<[string, string | undefined]> {
-  return input instanceof Headers || Array.isArray(input) ? [...new Headers(input)] : Object.entries(input);
+  if (typeof (input as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') return [...new Headers(input as HeadersInit)];
+  return Object.entries(input as Record<string, string | undefined>);
 }
 
 /** Lower-cases names once so per-request merging is plain object work. */

@@ -21,7 +21,7 @@ export class NaiveRequest extends VerbMethods {
    * Sends a request with any HTTP method and no Authorization header, through the connection's
    * executor (retries, pacing, timeouts, GraphError for non-2xx statuses).
    *
-   * @param method - An HTTP method name (letters only); sent upper-cased.
+   * @param method - An HTTP method name (an RFC 9110 token: `GET`, `M-SEARCH`); sent upper-cased.
    * @param url - An absolute URL (a pre-signed download URL), or a path resolved against the base URL.
    * @param options - ky's options plus per-request `retry`, `timeout` and `raiseHttpErrors`.
    * @returns ky's ResponsePromise; it rejects as `Connection.request` does, never with a GraphAuthError.

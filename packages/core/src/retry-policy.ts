@@ -64,6 +64,24 @@ export function isRetryableNetworkError(method: string, error: unknown): boolean
   return IDEMPOTENT.has(method) || socketErrorCode(error) === 'ECONNREFUSED';
 }
 
+/**
+ * A fetch refusing a redirect because the request said `redirect: 'error'`: final, not a network
+ * failure (a retry meets the same redirect, or a one-off one is silently followed by a success).
+ * Node says so in the TypeError's `cause` ("unexpected redirect"); a browser's bare TypeError (no
+ * cause at all) cannot be told from a network failure, and with `redirect: 'error'` is taken as the refusal.
+ */
+export function isRedirectRefusal(request: { redirect?: string }, error: unknown): boolean {
+  if (request.redirect !== 'error') return false;
+  let current: unknown = error;
+  let innermost: unknown;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if ((current as { message?: unknown }).message === 'unexpected redirect') return true;
+    innermost = current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return innermost instanceof TypeError && current === undefined;
+}
+
 /** Node reports the socket error (ECONNREFUSED, ECONNRESET…) a few `cause` levels below fetch's TypeError; browsers do not say. */
 export function socketErrorCode(error: unknown): string | undefined {
   let current: unknown = error;

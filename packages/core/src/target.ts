@@ -16,6 +16,10 @@ export interface Target {
 // Leading spaces and control characters, which URL parsing strips, do not make a URL a path.
 // eslint-disable-next-line no-control-regex -- matches the C0 controls the URL parser strips, on purpose
 const ABSOLUTE = /^[\u0000-\u0020]*[a-z][a-z\d+.-]*:/i;
+// A mistyped absolute URL (`ht tp://x`, `1https://x`): its first `:` is followed by `//` before any
+// `/`, `?`, `#`, `(` or quote. Refused, as fetch would, not sent to the base URL as a path; paths
+// (`users/x:y`, `me/drive/root:/a:b:`, `users?$filter=url eq 'https://…'`) have one of these first.
+const MISTYPED_ABSOLUTE = /^[^/?#:()'"]*:\/\//;
 
 export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
@@ -88,7 +92,7 @@ export class TargetResolver {
   }
 
   resolve(input: string | URL): Target {
-    if (typeof input === 'string' && !ABSOLUTE.test(input)) {
+    if (typeof input === 'string' && !ABSOLUTE.test(input) && !MISTYPED_ABSOLUTE.test(input)) {
       // Plain concatenation: URL resolution would drop the base's last segment (`/v1.0`).
       return { url: `${this.#base}/${input.replace(/^\/+/, '')}`, ...this.#baseTarget };
     }

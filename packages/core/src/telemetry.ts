@@ -35,7 +35,10 @@ export interface RequestObserver {
   retry?(event: RetryEvent): void;
   /** The request ended with its final response (whatever its status) or its error. */
   end(outcome: RequestOutcome): void;
-  /** Runs the request inside the observer's context (e.g. its span made active), if it has one. */
+  /**
+   * Runs the request inside the observer's context (e.g. its span made active), if it has one: it
+   * must call `fn` at once. The request's outcome is `fn`'s own; what `run` returns or throws is ignored.
+   */
   run?<T>(fn: () => T): T;
 }
 
@@ -109,19 +112,44 @@ export function traced<P extends Promise<Response>>(trace: RequestTrace, call: {
   const end = (status: number | undefined, error: unknown, requestId: string | null | undefined) => {
     safely(() => observer.end({ status, error, attempts: call.attempt, pauseMs: trace.pauseMs, retryAfterMs: trace.retryAfterMs, requestId: requestId ?? undefined }));
   };
-  let promise: P;
-  try {
-    promise = observer.run ? observer.run(send) : send();
-  } catch (error) {
+  // `send` runs exactly once, inside `run` if the observer has one; whatever `run` does besides
+  // (throw before or after calling it, return something else, never call it) cannot change the outcome.
+  let sent: { promise: P } | { error: unknown } | undefined;
+  const once = (): P => {
+    if (!sent) {
+      try {
+        sent = { promise: send() };
+      } catch (error) {
+        sent = { error };
+      }
+    }
+    if ('error' in sent) throw sent.error;
+    return sent.promise;
+  };
+  if (observer.run) {
+    safely(() => {
+      const result: unknown = observer.run?.(once);
+      // An async `run` that rejects (after calling `fn`) must not become an unhandled rejection.
+      if (result !== (sent as { promise?: P } | undefined)?.promise && typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+        (result as PromiseLike<unknown>).then(undefined, noop);
+      }
+    });
+  }
+  if (!sent) safely(once);
+  if (!sent || 'error' in sent) {
+    const error = sent?.error;
     end(undefined, error, undefined); // e.g. fetch refusing a GET with a body
     throw error;
   }
+  const { promise } = sent;
   promise.then(
     (response) => end(response.status, undefined, response.headers.get('request-id')),
     (error: unknown) => isGraphError(error) ? end(error.status, error, error.requestId) : end(undefined, error, undefined),
   );
   return promise;
 }
+
+const noop = () => undefined;
 
 /** Runs an observer's hook; an exception in it is dropped (telemetry never breaks a request). */
 export function safely(hook: () => void): void {

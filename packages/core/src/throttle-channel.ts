@@ -29,6 +29,7 @@ export interface ThrottleChannel {
 const MAX_HOST_LENGTH = 262; // a DNS name (253) plus `:65535`, or a bracketed IPv6 address with a port
 const HOST = /^[^/\s@]+$/;
 const noop = () => undefined;
+const DEFAULT_PORT = /^(.+):(?:443|80)$/;
 
 /**
  * A heard message as a pause, or `undefined` when it is not one (another tab's or peer's message is
@@ -56,15 +57,23 @@ export function publishPause(channel: ThrottleChannel, pause: ThrottlePause): vo
 
 /**
  * Subscribes `apply` to the pauses heard on `channel`: malformed messages are dropped and `until` is
- * capped at `maxRetryAfter` from now (a buggy or hostile peer must not freeze the connection).
- * Returns the unsubscribe function; the channel itself stays open (it may be shared).
+ * capped at `maxRetryAfter` from now (a buggy or hostile peer must not freeze the connection); a
+ * host with port 443 or 80 is applied without it too. Returns the unsubscribe function; the channel
+ * itself stays open (it may be shared).
  */
 export function listenForPauses(
   channel: ThrottleChannel, maxRetryAfter: number, apply: (host: string, until: number) => void, now: () => number = Date.now,
 ): () => void {
   const unsubscribe = channel.subscribe((message: unknown) => {
     const pause = readPause(message);
-    if (pause) apply(pause.host, Math.min(pause.until, now() + maxRetryAfter));
+    if (!pause) return;
+    const until = Math.min(pause.until, now() + maxRetryAfter);
+    apply(pause.host, until);
+    // `graph.microsoft.com:443` is the connection's `graph.microsoft.com` (hosts compare as `url.host`,
+    // without a default port). A message has no scheme: `x:443` may also be an http host's, so both
+    // forms are applied; `apply` ignores the one the connection does not know.
+    const bare = DEFAULT_PORT.exec(pause.host);
+    if (bare) apply(bare[1]!, until);
   });
   return typeof unsubscribe === 'function' ? unsubscribe : noop;
 }

@@ -49,7 +49,9 @@ export class Transport {
   /** The `fetch` ky calls for each attempt. */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = input as Request; // ky always passes its Request
-    const call = (init as Record<string, unknown> | undefined)?.[CALL] as CallState | undefined;
+    // ky's init holds the options a Request cannot (`dispatcher`, `priority`, the call state): passed on.
+    const extras = init as Record<string, unknown> | undefined;
+    const call = extras?.[CALL] as CallState | undefined;
     if (!call) throw configError('internal: request reached the transport without its call state');
     const attempt = ++call.attempt;
     const { trace } = call;
@@ -64,8 +66,8 @@ export class Transport {
     let response: Response;
     try {
       response = bearer
-        ? await this.#oauth.send(request, (req, authorization) => this.#sendOnce(req, authorization, call.timeout))
-        : await this.#sendOnce(request, undefined, call.timeout);
+        ? await this.#oauth.send(request, (req, authorization) => this.#sendOnce(req, authorization, call.timeout, extras))
+        : await this.#sendOnce(request, undefined, call.timeout, extras);
     } catch (error) {
       if (this.#debug) this.#log(request, `${errorLabel(request, error)} (attempt ${attempt}, waited ${waited} ms)`);
       if (trace) trace.retryReason = error instanceof TimeoutError ? 'timeout' : 'network_error';
@@ -107,16 +109,16 @@ export class Transport {
    * One HTTP exchange. The timeout covers the wait for response headers, not the time spent queuing
    * or waiting for a token (a device-code sign-in may take minutes; sessions bound their own calls).
    */
-  async #sendOnce(request: Request, authorization: string | undefined, timeout: number | false): Promise<Response> {
+  async #sendOnce(request: Request, authorization: string | undefined, timeout: number | false, extras: Record<string, unknown> | undefined): Promise<Response> {
     const outer = request.signal;
     outer.throwIfAborted();
-    if (timeout === false) return this.#fetchParts(request, authorization, outer);
+    if (timeout === false) return this.#fetchParts(request, authorization, outer, extras);
     const controller = new AbortController();
     // Left attached on purpose: an abort while the body downloads must still reach fetch.
     outer.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
     const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
     try {
-      return await this.#fetchParts(request, authorization, controller.signal);
+      return await this.#fetchParts(request, authorization, controller.signal, extras);
     } catch (error) {
       if (controller.signal.reason === TIMED_OUT) throw new TimeoutError(request);
       throw error;
@@ -125,23 +127,38 @@ export class Transport {
     }
   }
 
-  /** Body-less requests are re-issued from their parts: cheaper than fetch(Request) and just as faithful. */
-  #fetchParts(request: Request, authorization: string | undefined, signal: AbortSignal): Promise<Response> {
+  /**
+   * Body-less requests are re-issued from their parts: cheaper than fetch(Request) and just as
+   * faithful. What ky passed besides the Request (`dispatcher`, `priority`) goes with either form.
+   */
+  #fetchParts(request: Request, authorization: string | undefined, signal: AbortSignal, extras: Record<string, unknown> | undefined): Promise<Response> {
     let headers: Headers = request.headers;
     if (authorization) {
       headers = new Headers(headers);
       headers.set('authorization', authorization);
     }
-    if (request.body) return this.#options.fetch(request, { headers, signal });
-    return this.#options.fetch(request.url, {
+    if (request.body) return this.#options.fetch(request, withExtras({ headers, signal }, extras));
+    const init: RequestInit = {
       method: request.method, headers, signal, redirect: request.redirect, credentials: request.credentials,
       cache: request.cache, mode: request.mode, referrerPolicy: request.referrerPolicy, keepalive: request.keepalive,
-    });
+    };
+    if (request.integrity) init.integrity = request.integrity;
+    // `about:client` is the default; `''` (no referrer) and a URL were asked for.
+    if (request.referrer !== 'about:client') init.referrer = request.referrer;
+    return this.#options.fetch(request.url, withExtras(init, extras));
   }
 
   #log(request: Request, outcome: string): void {
     this.#options.logger.debug(`[@graphwire/core] ${request.method} ${redactUrl(request.url)} → ${outcome}`);
   }
+}
+
+/** Adds ky's fetch-only options (not the call state) to `init`: a loop over its one or two keys, no allocation. */
+function withExtras(init: RequestInit, extras: Record<string, unknown> | undefined): RequestInit {
+  for (const key in extras) {
+    if (key !== CALL && extras[key] !== undefined) (init as Record<string, unknown>)[key] = extras[key];
+  }
+  return init;
 }
 
 function errorLabel(request: Request, error: unknown): string {

@@ -15,8 +15,9 @@ export interface UrlParts {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMBER = /^\d+$/;
 const VERSION = /^(?:v\d+(?:\.\d+)?|beta)$/;
-// `root:/folder/file.txt:` path addressing, also at the end of the path (`root:/folder/file.txt`).
-const DRIVE_PATH = /:\/[^:]*(:|$)/;
+// `root:/folder/file.txt:` path addressing, also at the end of the path (`root:/folder/file.txt`),
+// and every occurrence: a site addressed by path has a drive path after its own (`…com:/sites/hr:/drive/root:/a.docx:`).
+const DRIVE_PATH = /:\/[^:]*(:|$)/g;
 // `range(address='A1:B2')`, `delta(token='…')`: a function segment keeps its name, not its arguments.
 const FUNCTION = /^([^()]*)\((.+)\)$/;
 

@@ -10,6 +10,13 @@ describe('headers', () => {
     expect(normalizeHeaders([['X-Two', '2']])).toEqual({ 'x-two': '2' });
   });
 
+  it('reads any iterable of pairs as new Headers() does: a Map, another Headers implementation', () => {
+    const foreign = { *[Symbol.iterator]() { yield ['X-Three', '3'] as const; } }; // npm undici's Headers, another realm's
+    expect(normalizeHeaders(new Map([['X-One', '1']]) as unknown as HeadersInit)).toEqual({ 'x-one': '1' });
+    expect(normalizeHeaders(foreign as unknown as HeadersInit)).toEqual({ 'x-three': '3' });
+    expect(mergeHeaders(defaults, new Map([['Prefer', 'return=minimal']]) as unknown as HeadersInit).prefer).toBe('outlook.timezone="UTC", return=minimal');
+  });
+
   it("joins a caller's Prefer with the default's", () => {
     expect(mergeHeaders(defaults, { Prefer: 'odata.maxpagesize=5' }).prefer).toBe('outlook.timezone="UTC", odata.maxpagesize=5');
   });

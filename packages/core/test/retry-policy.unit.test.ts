@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY, isRetryableNetworkError, isRetryableStatus, resolveRetry } from '../src/retry-policy.js';
+import { DEFAULT_RETRY, isRedirectRefusal, isRetryableNetworkError, isRetryableStatus, resolveRetry } from '../src/retry-policy.js';
 
 describe('isRetryableStatus', () => {
   it('retries the default statuses for idempotent methods', () => {
@@ -83,5 +83,19 @@ describe('resolveRetry', () => {
   it("names a request's own `retry` as such", () => {
     expect(() => resolveRetry({ limt: 0 } as never, DEFAULT_RETRY, 'retry', 'request'))
       .toThrow("[@graphwire/core] request: unknown option 'retry.limt' (did you mean 'retry.limit'?)");
+  });
+});
+
+describe('isRedirectRefusal', () => {
+  const nodeRefusal = new Error('ky network error', { cause: new TypeError('fetch failed', { cause: new Error('unexpected redirect') }) });
+  const reset = new Error('ky network error', { cause: new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }) });
+  const browser = new Error('ky network error', { cause: new TypeError('Failed to fetch') });
+
+  it("is the refusal of a redirect under redirect: 'error', never a network failure", () => {
+    expect(isRedirectRefusal({ redirect: 'error' }, nodeRefusal)).toBe(true);
+    expect(isRedirectRefusal({ redirect: 'error' }, browser)).toBe(true); // indistinguishable: taken as the refusal
+    expect(isRedirectRefusal({ redirect: 'error' }, reset)).toBe(false); // a real failure is still retried
+    expect(isRedirectRefusal({ redirect: 'follow' }, nodeRefusal)).toBe(false);
+    expect(isRedirectRefusal({ redirect: 'follow' }, browser)).toBe(false);
   });
 });

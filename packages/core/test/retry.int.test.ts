@@ -165,3 +165,27 @@ describe('timeouts and aborts', () => {
     expect(graph.stats.requests).toBe(1);
   });
 });
+
+describe("a redirect refused by redirect: 'error'", () => {
+  it('rejects at once, as fetch does, instead of being retried as a network error', async () => {
+    const graph = await simulator();
+    const con = connect(graph, { retries: { backoffBase: 10 } });
+    const redirect = { redirect: `${graph.url}/v1.0/users` };
+    graph.script('GET /v1.0/me', Array(10).fill(redirect));
+    const refused = await con.fetch('me', { redirect: 'error' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect((refused as TypeError).cause).toMatchObject({ message: 'unexpected redirect' });
+    expect(graph.stats.requests).toBe(1);
+    // A one-off redirect is not followed by a retry that succeeds either: not for a Request, not for con.get.
+    graph.reset();
+    graph.script('GET /v1.0/me', [redirect]);
+    await expect(con.fetch(new Request(`${graph.url}/v1.0/me`, { redirect: 'error' }))).rejects.toThrow(TypeError);
+    graph.script('GET /v1.0/me', [redirect]);
+    const viaGet = await con.get('me', { redirect: 'error' }).catch((error: unknown) => error);
+    expect(isNetworkError(viaGet)).toBe(true);
+    expect(graph.stats.requests).toBe(2);
+    // Followed as usual otherwise.
+    graph.script('GET /v1.0/me', [redirect]);
+    expect((await con.fetch('me')).status).toBe(200);
+  });
+});

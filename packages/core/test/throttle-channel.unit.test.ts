@@ -89,6 +89,24 @@ describe('ThrottleChannel helpers', () => {
     expect(applied).toEqual([['h', 61_000], ['h', 2_000]]);
   });
 
+  it('applies a host published with a default port (443, 80) to the host without it', () => {
+    const listeners: Array<(m: unknown) => void> = [];
+    const fake = { publish: vi.fn(), subscribe: (l: (p: ThrottlePause) => void) => (listeners.push(l as never), () => undefined) };
+    const now = 1_000;
+    const allowedHosts = new Set(['graph.microsoft.com', 'plain.example:443', 'legacy.example']);
+    const s = new Scheduler({ requestsDelay: 0, maxConcurrency: Infinity, now: () => now, allowedHosts });
+    listenForPauses(fake, 60_000, (host, until) => s.heard(host, until), () => now);
+    listeners[0]!({ host: 'GRAPH.microsoft.com:443', until: now + 5_000 });
+    listeners[0]!({ host: 'legacy.example:80', until: now + 6_000 });
+    listeners[0]!({ host: 'plain.example:443', until: now + 7_000 }); // an http host on 443: known with its port
+    listeners[0]!({ host: 'other.example:8443', until: now + 8_000 });
+    expect(s.pausedFor('graph.microsoft.com')).toBe(5_000);
+    expect(s.pausedFor('legacy.example')).toBe(6_000);
+    expect(s.pausedFor('plain.example:443')).toBe(7_000);
+    expect(s.pausedFor('plain.example')).toBe(0); // not a host of the connection: nothing created
+    expect(s.pausedFor('other.example')).toBe(0);
+  });
+
   it('keeps a failing channel from failing the request', () => {
     const unhandled = vi.fn();
     process.on('unhandledRejection', unhandled);

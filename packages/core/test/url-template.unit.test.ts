@@ -25,6 +25,10 @@ it('replaces drive paths and function arguments, and drops query and fragment', 
     .toBe('/v1.0/me/drive/items/{id}/workbook/worksheets/{id}/range({args})');
   expect(template('https://graph.microsoft.com/v1.0/me/drive/root/delta(token=\'abc\')')).toBe('/v1.0/me/drive/root/delta({args})');
   expect(template('https://tenant.sharepoint.com/_api/download?tempauth=secret')).toBe('/_api/download');
+  // A site addressed by path, then a drive path: every `:/…:` is templated, not just the first.
+  const site = 'https://graph.microsoft.com/v1.0/sites/contoso.sharepoint.com:/sites/hr:/drive/root:';
+  expect(template(`${site}/Confidential/merger.docx:/content`)).toBe('/v1.0/sites/contoso.sharepoint.com:{path}:/drive/root:{path}:/content');
+  expect(template(`${site}/Salaries/layoffs-plan.docx`)).toBe('/v1.0/sites/contoso.sharepoint.com:{path}:/drive/root:{path}');
 });
 
 it('gives host and port, and survives garbage', () => {
