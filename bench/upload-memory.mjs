@@ -1,5 +1,7 @@
 // One upload-memory measurement in a fresh process (so runs do not pollute each other's RSS):
-//   node --expose-gc bench/upload-memory.mjs <graphwire-stream|graphwire-stream-live|graphwire-blob|fetch-slices> <simulator url> <MiB>
+//   node --expose-gc bench/upload-memory.mjs <kind> <simulator url> <MiB>
+// kinds: graphwire-stream, graphwire-stream-live, graphwire-blob, fetch-slices (a hand-written loop
+// of Blob slices), fetch-stream-slices (the zero-copy floor: the same stream piped into fetch)
 // Prints one JSON line: peak RSS and ArrayBuffer growth over the run, in MiB. `graphwire-stream-live`
 // collects garbage after every confirmed slice and reports the bytes still alive then (what the
 // upload holds), instead of what the garbage collector has not yet freed.
@@ -45,6 +47,25 @@ else if (kind === 'fetch-slices') {
     const end = Math.min(at + SLICE, size);
     const response = await fetch(uploadUrl, { method: 'PUT', headers: { 'content-range': `bytes ${at}-${end - 1}/${size}` }, body: blob.slice(at, end) });
     await response.arrayBuffer();
+  }
+} else if (kind === 'fetch-stream-slices') {
+  // The zero-copy baseline: each slice streamed from the same source straight into fetch
+  // (Node only: duplex 'half' with an explicit Content-Length), no buffer of ours at all.
+  const { uploadUrl } = await con.post('me/drive/root:/bench/zero-copy.bin:/createUploadSession', { body: {} }).json();
+  const chunks = source()[Symbol.asyncIterator]();
+  for (let at = 0; at < size; at += SLICE) {
+    const end = Math.min(at + SLICE, size);
+    let sent = at;
+    const body = new ReadableStream({
+      async pull(controller) {
+        if (sent >= end) return controller.close();
+        const { value } = await chunks.next();
+        controller.enqueue(value);
+        sent += value.length;
+      },
+    });
+    const headers = { 'content-length': String(end - at), 'content-range': `bytes ${at}-${end - 1}/${size}` };
+    await (await fetch(uploadUrl, { method: 'PUT', duplex: 'half', headers, body })).arrayBuffer();
   }
 } else throw new Error(`unknown kind ${kind}`);
 const wallMs = performance.now() - began;

@@ -50,7 +50,7 @@ async function uploadMemory() {
   const simulator = fork(new URL('./simulator-process.mjs', import.meta.url));
   const { url } = await new Promise((resolve) => simulator.once('message', resolve));
   const rows = [];
-  for (const kind of ['fetch-slices', 'graphwire-blob', 'graphwire-stream', 'graphwire-stream-live']) {
+  for (const kind of ['fetch-stream-slices', 'fetch-slices', 'graphwire-stream', 'graphwire-blob', 'graphwire-stream-live']) {
     const run = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('./upload-memory.mjs', import.meta.url)), kind, url, String(UPLOAD_MIB)], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`${kind}: ${run.stderr}`);
     rows.push(JSON.parse(run.stdout.trim().split('\n').at(-1)));
