@@ -1,18 +1,13 @@
 // Two tabs of one Chromium profile on the same origin, each with its own Connection on
 // `new BroadcastChannelThrottle('graphwire-test')`: a 429 in tab A holds tab B's requests to that host.
 // The pages load the built core (packages/core/dist) and ky through an import map, as an SPA would.
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { extname, join, normalize, sep } from 'node:path';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startGraphSimulator, type GraphSimulator } from '@graphwire/testing';
 import { launchChromium, type Browser } from '../../msal-browser/test/support/chromium.js';
-import { REPO, assertCoreBuilt } from './portable/drivers.js';
+import { assertCoreBuilt, pageServer } from './portable/drivers.js';
 
-const CORE_DIST = join(REPO, 'packages/core/dist');
-const KY_DIST = join(createRequire(join(REPO, 'packages/core/package.json')).resolve('ky'), '..');
 
 // Each tab: a Connection to the simulator (given as ?sim=) whose throttle channel is shared by name.
 const PAGE = `<!doctype html>
@@ -39,26 +34,9 @@ const PAGE = `<!doctype html>
   window.tab = tab;
 </script>
 `;
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.map': 'application/json' };
-
-function pageServer(): Promise<{ server: Server; origin: string }> {
-  const roots: Record<string, string> = { '/core/': CORE_DIST, '/ky/': KY_DIST };
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://x').pathname;
-    if (path === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE);
-      return;
-    }
-    const prefix = Object.keys(roots).find((p) => path.startsWith(p));
-    const root = prefix && roots[prefix];
-    const file = root && normalize(join(root, decodeURIComponent(path.slice(prefix.length))));
-    if (!root || !file || !file.startsWith(root + sep) || !TYPES[extname(file)] || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)]!, 'cache-control': 'no-store' }).end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
+async function servePage(): Promise<{ server: Server; origin: string }> {
+  const { server, port } = await pageServer(PAGE);
+  return { server, origin: `http://127.0.0.1:${port}` };
 }
 
 interface TabResult { started: number; ended: number; ok: boolean }
@@ -72,7 +50,7 @@ describe('BroadcastChannelThrottle in Chromium: two tabs of an SPA', () => {
   beforeAll(async () => {
     const stale = assertCoreBuilt();
     if (stale) console.warn(stale);
-    [browser, graph, web] = await Promise.all([launchChromium(), startGraphSimulator({ requireAuth: false }), pageServer()]);
+    [browser, graph, web] = await Promise.all([launchChromium(), startGraphSimulator({ requireAuth: false }), servePage()]);
   });
   afterAll(async () => {
     await browser?.close();

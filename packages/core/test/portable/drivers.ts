@@ -244,13 +244,17 @@ const PAGE = `<!doctype html>
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json' };
 
-function pageServer(): Promise<{ server: Server; port: number }> {
-  const roots: Record<string, string> = { '/portable/': here, '/core/': CORE_DIST, '/ky/': KY_DIST };
+/**
+ * Serves `page` at `/` and the built core and ky under `/core/` and `/ky/` (plus `extra` roots), so
+ * a page can load them through an import map as an SPA would.
+ */
+export function pageServer(page: string, extra: Record<string, string> = {}): Promise<{ server: Server; port: number }> {
+  const roots: Record<string, string> = { ...extra, '/core/': CORE_DIST, '/ky/': KY_DIST };
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     if (path === '/') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(PAGE);
+      response.end(page);
       return;
     }
     const prefix = Object.keys(roots).find((p) => path.startsWith(p));
@@ -274,7 +278,7 @@ export interface Browser {
 export async function startChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   const { chromium } = await import('playwright-core');
-  const { server, port } = await pageServer();
+  const { server, port } = await pageServer(PAGE, { '/portable/': here });
   const profile = await mkdtemp(join(tmpdir(), 'graphwire-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
