@@ -100,7 +100,7 @@ export class RedisCalls {
 }
 
 /** An error reply of the server (`ERR …`, `NOSCRIPT`, `WRONGTYPE`): Redis is up, the command is wrong. */
-function isServerError(error: unknown): boolean {
+export function isServerError(error: unknown): boolean {
   for (let p: unknown = error; p !== null && typeof p === 'object'; p = Object.getPrototypeOf(p)) {
     if ((p as { constructor?: { name?: unknown } }).constructor?.name === 'ErrorReply') return true;
   }

@@ -9,6 +9,8 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export interface LockTiming {
   ttlMs: number;
   timeoutMs: number;
+  /** Renewal stops this long after the lock was taken (a hung holder frees the fleet). */
+  maxHoldMs: number;
 }
 
 /** How a lease ended, for the store to report. */
@@ -26,12 +28,16 @@ export class Lease {
   readonly #owner: string;
   readonly #ttlMs: number;
   readonly #timer: ReturnType<typeof setInterval>;
+  readonly #holdUntil: number;
+  readonly #onLost: ((detail: string) => void) | undefined;
   #confirmedUntil: number;
   #end: LeaseEnd | undefined;
   #renewing: Promise<void> | undefined;
 
-  constructor(calls: RedisCalls, key: string, owner: string, ttlMs: number, sentAt: number) {
+  constructor(calls: RedisCalls, key: string, owner: string, ttlMs: number, sentAt: number, maxHoldMs = Infinity, onLost?: (detail: string) => void) {
     this.#calls = calls;
+    this.#holdUntil = sentAt + maxHoldMs;
+    this.#onLost = onLost;
     this.#key = key;
     this.#owner = owner;
     this.#ttlMs = ttlMs;
@@ -49,20 +55,28 @@ export class Lease {
   async #renew(): Promise<void> {
     if (this.#end) return;
     const sentAt = Date.now();
+    if (sentAt >= this.#holdUntil) {
+      this.#stop({ state: 'lost', detail: 'it was held longer than `lockMaxHoldMs`, so renewing stopped and it expired (or will) after `lockTtlMs`' });
+      return;
+    }
     try {
       const renewed = await this.#calls.send(this.#key, ['EVAL', RENEW, '1', this.#key, this.#owner, String(this.#ttlMs)]);
       if (Number(renewed) === 1) this.#confirmedUntil = sentAt + this.#ttlMs;
       else this.#stop({ state: 'lost', detail: 'it had expired or belonged to another holder at a renewal' });
     } catch (error) {
-      // Still ours if Redis comes back before the TTL ran out; past it, nobody can say.
-      if (error instanceof Unavailable && Date.now() >= this.#confirmedUntil) this.#stop({ state: 'unknown', error });
+      // Still ours if Redis comes back before the TTL ran out; past it, another instance may hold it.
+      if (error instanceof Unavailable && Date.now() >= this.#confirmedUntil) {
+        this.#stop({ state: 'lost', detail: `Redis could not confirm it before it expired (${error.reason})` });
+      }
       else if (!(error instanceof Unavailable)) this.#stop({ state: 'lost', detail: `a renewal failed (${String(error)})` });
     }
   }
 
   #stop(end: LeaseEnd): void {
+    const first = this.#end === undefined;
     this.#end ??= end;
     clearInterval(this.#timer);
+    if (first && end.state === 'lost') this.#onLost?.(end.detail);
   }
 
   /** Stops renewing and deletes the key if it is still ours; resolves to how the lease ended. */
@@ -85,14 +99,14 @@ export class Lease {
  * Takes the lock on `key`: `SET key owner NX PX ttl`, polled with growing, jittered pauses until
  * `timeoutMs`. Resolves to the lease, or to `'timeout'`; rejects with {@link Unavailable}.
  */
-export async function acquire(calls: RedisCalls, key: string, timing: LockTiming): Promise<Lease | 'timeout'> {
+export async function acquire(calls: RedisCalls, key: string, timing: LockTiming, onLost?: (detail: string) => void): Promise<Lease | 'timeout'> {
   const owner = crypto.randomUUID();
   const deadline = Date.now() + timing.timeoutMs;
   let pause = 5;
   for (;;) {
     const sentAt = Date.now();
     const reply = await calls.send(key, ['SET', key, owner, 'NX', 'PX', String(timing.ttlMs)]);
-    if (reply === 'OK') return new Lease(calls, key, owner, timing.ttlMs, sentAt);
+    if (reply === 'OK') return new Lease(calls, key, owner, timing.ttlMs, sentAt, timing.maxHoldMs, onLost);
     const left = deadline - Date.now();
     if (left <= 0) return 'timeout';
     // Jitter so that waiters released at the same instant do not retry in lockstep.

@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
-  KeyedMutex, MemoryTokenStore, openToken, optionRules as rules, parseEncryptionKey, parseTokenEnvelope, sealToken,
+  MemoryTokenStore, openToken, optionRules as rules, parseEncryptionKey, parseTokenEnvelope, sealToken,
   oneOf, TOKEN_ENVELOPE_FORMAT, type Logger, type OptionRules, type TokenEnvelope, type TokenStore,
 } from '@graphwire/core';
-import { RedisCalls, resolveLogger, Unavailable, type RedisLogger } from './availability.js';
+import { isServerError, RedisCalls, resolveLogger, Unavailable, type RedisLogger } from './availability.js';
 import { CLIENT_EXPECTED, isRedisClient, requireOpen, type RedisClientLike } from './client.js';
-import { checkOptions, PACKAGE, PREFIX, RedisTokenStoreError } from './errors.js';
+import { checkOptions, PACKAGE, PREFIX, reasonOf, RedisTokenStoreError } from './errors.js';
 import { acquire, type LockTiming } from './redis-lock.js';
 
 /** Options of `new RedisTokenStore()`; an unknown key or a wrong type throws a `TypeError`. */
@@ -24,8 +24,17 @@ export interface RedisTokenStoreOptions {
    * renews it every `lockTtlMs / 3`. A holder that dies blocks the others for at most this long.
    */
   lockTtlMs?: number;
-  /** Give up waiting for another instance's lock after this long (default 30 000 ms). */
+  /**
+   * Give up waiting for the lock after this long (default 30 000 ms), whether another instance or
+   * another caller in this process holds it: `lock` rejects with `lock_timeout`.
+   */
   lockTimeoutMs?: number;
+  /**
+   * The longest one `lock` call keeps the distributed lock (default 300 000 ms, 5 minutes): renewal
+   * stops then, so an `fn` that never settles frees the other instances within this plus `lockTtlMs`;
+   * that `lock` call then rejects with `lock_lost` once `fn` settles.
+   */
+  lockMaxHoldMs?: number;
   /** A Redis call with no reply within this many ms counts as Redis being unavailable (default 1000). */
   commandTimeoutMs?: number;
   /**
@@ -52,12 +61,33 @@ export const REDIS_TOKEN_STORE_RULES: OptionRules = {
     aliases: ['lockTtl', 'ttl', 'lockStaleMs'],
   },
   lockTimeoutMs: { ...rules.milliseconds, aliases: ['lockTimeout', 'timeout'] },
+  lockMaxHoldMs: { ...rules.positiveMilliseconds, aliases: ['lockMaxHold', 'maxHoldMs', 'maxHold'] },
   commandTimeoutMs: { ...rules.positiveMilliseconds, aliases: ['commandTimeout', 'timeoutMs'] },
   onUnavailable: { ...oneOf('memory', 'fail'), aliases: ['fallback', 'onError', 'degrade'] },
   logger: { ...rules.object, aliases: ['log'] },
 };
 
 const OWNER = 'RedisTokenStore';
+// Writes back a change made during an outage: only if the entry is still what this instance last
+// saw there (ARGV[1] '1': the text ARGV[2]; '0': no entry). Returns 1 written, 2 already so, 0 changed meanwhile.
+const WRITE_BACK = `local cur = redis.call('get', KEYS[1])
+local want = false
+if ARGV[3] == '1' then want = ARGV[4] end
+if cur == want then return 2 end
+if ARGV[1] == '1' then if cur ~= ARGV[2] then return 0 end elseif cur then return 0 end
+if ARGV[3] == '1' then redis.call('set', KEYS[1], ARGV[4]) else redis.call('del', KEYS[1]) end
+return 1`;
+
+/** A change made while Redis was unavailable, to write back: the entry text, or null for a delete. */
+interface Pending {
+  text: string | null;
+}
+
+/** A lock held by a call chain: nested `lock` calls of that chain run one at a time while it is active. */
+interface Hold {
+  active: boolean;
+  tail: Promise<void>;
+}
 
 /**
  * A `TokenStore` on Redis, for several instances of a service sharing one MSAL cache
@@ -75,15 +105,19 @@ export class RedisTokenStore implements TokenStore {
   readonly #fail: boolean;
   readonly #logger: RedisLogger;
   readonly #memory = new MemoryTokenStore();
-  readonly #queue = new KeyedMutex();
-  readonly #held = new AsyncLocalStorage<ReadonlySet<string>>();
+  readonly #tails = new Map<string, Promise<void>>();
+  readonly #held = new AsyncLocalStorage<ReadonlyMap<string, Hold>>();
+  /** The entry text last seen in Redis per key (null: none), the base an outage change is written back against. */
+  readonly #seen = new Map<string, string | null>();
+  readonly #pending = new Map<string, Pending>();
+  #flushing: Promise<void> | undefined;
 
   constructor(options: RedisTokenStoreOptions) {
     checkOptions(OWNER, options, REDIS_TOKEN_STORE_RULES);
     requireOpen(OWNER, options.client);
     this.keyPrefix = options.keyPrefix ?? 'graphwire:';
     this.#key = parseEncryptionKey(options.encryptionKey, PACKAGE, `${OWNER}: option 'encryptionKey'`);
-    this.#timing = { ttlMs: options.lockTtlMs ?? 10_000, timeoutMs: options.lockTimeoutMs ?? 30_000 };
+    this.#timing = { ttlMs: options.lockTtlMs ?? 10_000, timeoutMs: options.lockTimeoutMs ?? 30_000, maxHoldMs: options.lockMaxHoldMs ?? 300_000 };
     this.#fail = options.onUnavailable === 'fail';
     this.#logger = resolveLogger(options.logger);
     this.#calls = new RedisCalls({
@@ -111,19 +145,24 @@ export class RedisTokenStore implements TokenStore {
   /**
    * The value saved under `key`, or undefined when there is none. Rejects with a
    * {@link RedisTokenStoreError} naming the Redis key when the entry is not a graphwire token entry,
-   * or is encrypted and the key is missing or wrong. Redis unavailable: this instance's last copy.
+   * or is encrypted and the key is missing or wrong. Redis unavailable: this instance's last copy
+   * (also until a change made here during an outage is written back).
    */
   async load(key: string): Promise<string | undefined> {
     let text: unknown;
     try {
+      if (this.#pending.has(key)) await this.#writeBack(key);
       text = await this.#calls.send(this.redisKey(key), ['GET', this.redisKey(key)]);
     } catch (error) {
-      return this.#degrade(error, key, () => this.#memory.load(key));
+      return this.#degrade(error, this.redisKey(key), key, () => this.#memory.load(key));
     }
+    this.#recovered();
     if (text === null || text === undefined) {
+      this.#seen.set(key, null);
       await this.#memory.delete(key);
       return undefined;
     }
+    this.#seen.set(key, asText(text));
     const value = await this.#decode(key, asText(text));
     await this.#memory.save(key, value);
     return value;
@@ -135,19 +174,25 @@ export class RedisTokenStore implements TokenStore {
    */
   async save(key: string, value: string): Promise<void> {
     const redisKey = this.redisKey(key);
+    let text: string | undefined;
     try {
       // Reading first is what refuses to replace a corrupt entry or one sealed with another key.
       const existing = await this.#calls.send(redisKey, ['GET', redisKey]);
       if (existing !== null && existing !== undefined) await this.#decode(key, asText(existing));
-      const envelope: TokenEnvelope = this.#key
-        ? { format: TOKEN_ENVELOPE_FORMAT, sealed: await sealToken(this.#key, value, key) }
-        : { format: TOKEN_ENVELOPE_FORMAT, value };
-      await this.#calls.send(redisKey, ['SET', redisKey, JSON.stringify(envelope)]);
+      text = await this.#envelope(key, value);
+      await this.#calls.send(redisKey, ['SET', redisKey, text]);
     } catch (error) {
-      await this.#degrade(error, key, () => this.#memory.save(key, value));
+      await this.#degrade(error, redisKey, key, async () => {
+        // Written back once Redis answers again (see `#writeBack`).
+        this.#pending.set(key, { text: text ?? await this.#envelope(key, value) });
+        await this.#memory.save(key, value);
+      });
       return;
     }
+    this.#pending.delete(key); // superseded
+    this.#seen.set(key, text);
     await this.#memory.save(key, value);
+    this.#recovered();
   }
 
   /** Removes `key` (no error when there is none), in Redis and in this instance's memory. */
@@ -156,32 +201,99 @@ export class RedisTokenStore implements TokenStore {
     try {
       await this.#calls.send(this.redisKey(key), ['DEL', this.redisKey(key)]);
     } catch (error) {
-      await this.#degrade(error, key, async () => undefined);
+      await this.#degrade(error, this.redisKey(key), key, async () => { this.#pending.set(key, { text: null }); });
+      return;
     }
+    this.#pending.delete(key);
+    this.#seen.set(key, null);
+    this.#recovered();
   }
 
   /**
    * Runs `fn` holding the distributed lock of `key` (`<prefix>{tokens:<key>}:lock`), excluding every
-   * instance using this store's keys; re-entrant within one call chain. Callers in this process
-   * queue in memory first, so only one of them polls Redis. Rejects with a `RedisTokenStoreError`:
-   * `lock_timeout` after `lockTimeoutMs`, or `lock_lost` (after `fn` settles) when the lock expired
-   * or was taken while held. With Redis unavailable, `fn` runs under this process's lock alone.
+   * instance using this store's keys. Callers in this process queue in memory first, so only one of
+   * them polls Redis. A `lock(key)` call made inside `fn` while it runs is re-entrant (it does not
+   * wait for the lock `fn` holds), but such nested calls run one at a time; once the outer call has
+   * settled, a call from work `fn` left running queues like any other. Rejects with a
+   * `RedisTokenStoreError`: `lock_timeout` after `lockTimeoutMs` (waiting on this process or on another
+   * instance), or `lock_lost` (after `fn` settles) when the lock expired or was taken while held, when
+   * Redis could not confirm it before it would have expired, or after `lockMaxHoldMs`.
+   * With Redis unavailable when the lock is taken, `fn` runs under this process's lock alone.
    */
   lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const held = this.#held.getStore();
-    if (held?.has(key)) return fn();
-    return this.#queue.run(key, () => this.#locked(key, held, fn));
+    const hold = held?.get(key);
+    if (hold?.active) return this.#nested(key, held!, hold, fn);
+    return this.#queued(key, held, fn);
   }
 
-  async #locked<T>(key: string, held: ReadonlySet<string> | undefined, fn: () => Promise<T>): Promise<T> {
+  /** A nested call of the chain holding `key`: after the earlier nested calls, still under the outer lock. */
+  async #nested<T>(key: string, held: ReadonlyMap<string, Hold>, hold: Hold, fn: () => Promise<T>): Promise<T> {
+    const previous = hold.tail;
+    let done!: () => void;
+    hold.tail = new Promise<void>((resolve) => { done = resolve; });
+    try {
+      await previous;
+      if (!hold.active) return await this.#queued(key, held, fn); // the outer call settled meanwhile
+      const inner: Hold = { active: true, tail: Promise.resolve() };
+      try {
+        return await this.#held.run(new Map([...held, [key, inner]]), fn);
+      } finally {
+        inner.active = false;
+      }
+    } finally {
+      done();
+    }
+  }
+
+  /** Waits for this process's earlier callers of `key` (at most `lockTimeoutMs`), then takes the distributed lock. */
+  async #queued<T>(key: string, held: ReadonlyMap<string, Hold> | undefined, fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    const previous = this.#tails.get(key);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => { release = resolve; });
+    const tail = (previous ?? Promise.resolve()).then(() => mine);
+    this.#tails.set(key, tail);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      if (previous) {
+        const turn = await Promise.race([
+          previous.then(() => true),
+          new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), this.#timing.timeoutMs); }),
+        ]);
+        if (!turn) {
+          const lockKey = this.lockKey(key);
+          throw new RedisTokenStoreError('lock_timeout', lockKey, `${lockKey} stayed locked by another caller in this process for ${this.#timing.timeoutMs} ms (option \`lockTimeoutMs\`)`);
+        }
+      }
+      return await this.#locked(key, held, fn, Math.max(0, this.#timing.timeoutMs - (Date.now() - started)));
+    } finally {
+      clearTimeout(timer);
+      release();
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    }
+  }
+
+  async #locked<T>(key: string, held: ReadonlyMap<string, Hold> | undefined, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
     const lockKey = this.lockKey(key);
-    const inside = () => this.#held.run(new Set([...(held ?? []), key]), fn);
+    const hold: Hold = { active: true, tail: Promise.resolve() };
+    const inside = async () => {
+      try {
+        return await this.#held.run(new Map([...(held ?? []), [key, hold]]), fn);
+      } finally {
+        hold.active = false;
+      }
+    };
+    const onLost = (detail: string) => {
+      this.#logger.warn(`${PREFIX} ${OWNER}: the lock ${lockKey} was lost while held (${detail}); another instance may work at the same time`);
+    };
     let lease;
     try {
-      lease = await acquire(this.#calls, lockKey, this.#timing);
+      lease = await acquire(this.#calls, lockKey, { ...this.#timing, timeoutMs }, onLost);
     } catch (error) {
-      return this.#degrade(error, key, inside);
+      return this.#degrade(error, lockKey, key, inside);
     }
+    this.#recovered();
     if (lease === 'timeout') {
       throw new RedisTokenStoreError('lock_timeout', lockKey, `${lockKey} stayed locked by another instance for ${this.#timing.timeoutMs} ms (option \`lockTimeoutMs\`); a holder that died frees it within \`lockTtlMs\` (${this.#timing.ttlMs} ms)`);
     }
@@ -189,22 +301,72 @@ export class RedisTokenStore implements TokenStore {
     try {
       result = await inside();
     } finally {
-      const end = await lease.release();
-      if (end.state === 'lost') {
-        this.#logger.warn(`${PREFIX} ${OWNER}: the lock ${lockKey} was lost while held (${end.detail}); another instance may have worked at the same time`);
-      }
+      await lease.release();
     }
     const end = lease.end;
     if (end?.state === 'lost') {
-      throw new RedisTokenStoreError('lock_lost', lockKey, `the lock ${lockKey} was lost while held: ${end.detail} (a step took longer than \`lockTtlMs\`, ${this.#timing.ttlMs} ms, or the key was removed); retry the operation`);
+      throw new RedisTokenStoreError('lock_lost', lockKey, `the lock ${lockKey} was lost while held: ${end.detail} (a step took longer than \`lockTtlMs\`, ${this.#timing.ttlMs} ms, Redis was unreachable that long, or the key was removed); retry the operation`);
     }
     if (end?.state === 'unknown' && this.#fail) throw this.#unavailableError(key, end.error);
     return result;
   }
 
-  /** Redis is unavailable (or a server error): the memory fallback, or the typed error with `'fail'`. */
-  async #degrade<T>(error: unknown, key: string, fallback: () => Promise<T>): Promise<T> {
-    if (!(error instanceof Unavailable)) throw error;
+  /** A successful call: writes back the changes made during an outage, in the background. */
+  #recovered(): void {
+    if (this.#pending.size === 0 || this.#flushing) return;
+    this.#flushing = (async () => {
+      try {
+        for (const key of [...this.#pending.keys()]) await this.#writeBack(key);
+      } catch {
+        // Unavailable again (or a server error): tried again after the next successful call, or by `load`.
+      } finally {
+        this.#flushing = undefined;
+      }
+    })();
+  }
+
+  /**
+   * Writes back the change made to `key` during an outage, if Redis still holds what this instance
+   * last saw there; if another instance changed it meanwhile, Redis's value is kept and a warning
+   * says this instance's change was dropped. Rejects with {@link Unavailable} when Redis still is.
+   */
+  async #writeBack(key: string): Promise<void> {
+    const pending = this.#pending.get(key);
+    if (!pending) return;
+    const redisKey = this.redisKey(key);
+    const base = this.#seen.get(key) ?? null;
+    const reply = await this.#calls.send(redisKey, [
+      'EVAL', WRITE_BACK, '1', redisKey, base === null ? '0' : '1', base ?? '', pending.text === null ? '0' : '1', pending.text ?? '',
+    ]);
+    if (this.#pending.get(key) !== pending) return; // changed again meanwhile: that change is written next
+    this.#pending.delete(key);
+    if (Number(reply) === 0) {
+      this.#logger.warn(`${PREFIX} ${OWNER}: ${redisKey} changed in Redis while Redis was unavailable here (another instance wrote it, or Redis restarted empty); this instance's ${pending.text === null ? 'delete' : 'save'} of it in the outage was dropped and Redis's value kept`);
+      this.#seen.delete(key);
+      await this.#memory.delete(key); // the next load reads Redis's value
+    } else {
+      this.#seen.set(key, pending.text);
+    }
+  }
+
+  async #envelope(key: string, value: string): Promise<string> {
+    const envelope: TokenEnvelope = this.#key
+      ? { format: TOKEN_ENVELOPE_FORMAT, sealed: await sealToken(this.#key, value, key) }
+      : { format: TOKEN_ENVELOPE_FORMAT, value };
+    return JSON.stringify(envelope);
+  }
+
+  /**
+   * Redis is unavailable: the memory fallback, or the typed error with `'fail'`. A server error
+   * reply (`WRONGTYPE`: the key holds a hash or a list) becomes a `RedisTokenStoreError` naming `redisKey`.
+   */
+  async #degrade<T>(error: unknown, redisKey: string, key: string, fallback: () => Promise<T>): Promise<T> {
+    if (!(error instanceof Unavailable)) {
+      if (isServerError(error) && !(error instanceof RedisTokenStoreError)) {
+        throw new RedisTokenStoreError('token_store_corrupt', redisKey, `${redisKey} is not a graphwire entry (Redis replied: ${reasonOf(error)}); it was left as it is: delete it (\`DEL ${redisKey}\`) or use another \`keyPrefix\``, error);
+      }
+      throw error;
+    }
     if (this.#fail) throw this.#unavailableError(key, error);
     return fallback();
   }

@@ -20,8 +20,13 @@ export interface RedisThrottleChannelOptions {
    * `<channel>:pauses`, which expires when the last pause ends. Instances share pauses only on the same channel.
    */
   channel?: string;
-  /** A Redis call with no reply within this many ms counts as Redis being unavailable (default 1000). */
+  /**
+   * A Redis call with no reply within this many ms counts as Redis being unavailable (default 1000);
+   * it also bounds the subscriber's connect, subscribe and unsubscribe.
+   */
   commandTimeoutMs?: number;
+  /** The longest pause kept and shared (default 86 400 000 ms, 24 h): a later `until` is cut to now + this. */
+  maxPauseMs?: number;
   /** Where the outage warning and the recovery line go (default `console`). */
   logger?: Partial<Logger>;
 }
@@ -31,6 +36,7 @@ export const REDIS_THROTTLE_CHANNEL_RULES: OptionRules = {
   subscriber: { expected: CLIENT_EXPECTED, test: isRedisClient, aliases: ['subscriberClient', 'sub'] },
   channel: { ...rules.nonEmptyString, aliases: ['name', 'channelName', 'prefix', 'keyPrefix'] },
   commandTimeoutMs: { ...rules.positiveMilliseconds, aliases: ['commandTimeout', 'timeoutMs'] },
+  maxPauseMs: { ...rules.positiveMilliseconds, aliases: ['maxPause', 'maxUntilMs'] },
   logger: { ...rules.object, aliases: ['log'] },
 };
 
@@ -58,6 +64,8 @@ export class RedisThrottleChannel implements ThrottleChannel {
   /** The hash of current pauses (host → end, epoch ms). */
   readonly pausesKey: string;
   readonly #calls: RedisCalls;
+  readonly #timeoutMs: number;
+  readonly #maxPauseMs: number;
   readonly #subscriber: RedisClientLike;
   readonly #owned: boolean;
   readonly #listeners = new Set<Listener>();
@@ -75,9 +83,11 @@ export class RedisThrottleChannel implements ThrottleChannel {
     if (options.subscriber) requireOpen(OWNER, options.subscriber, 'subscriber');
     this.channel = options.channel ?? 'graphwire:throttle';
     this.pausesKey = `${this.channel}:pauses`;
+    this.#timeoutMs = options.commandTimeoutMs ?? 1000;
+    this.#maxPauseMs = options.maxPauseMs ?? 86_400_000;
     this.#calls = new RedisCalls({
       client: options.client,
-      timeoutMs: options.commandTimeoutMs ?? 1000,
+      timeoutMs: this.#timeoutMs,
       logger: resolveLogger(options.logger),
       owner: OWNER,
       degraded: "429 pauses stay within this instance",
@@ -90,13 +100,15 @@ export class RedisThrottleChannel implements ThrottleChannel {
 
   /**
    * Tells every instance on the channel (and this one's other subscribers at once) that `pause.host`
-   * is paused until `pause.until`, and keeps the pause in Redis until it ends. Never throws.
+   * is paused until `pause.until` (at most `maxPauseMs` from now, in whole ms), and keeps the pause
+   * in Redis until it ends. Never throws.
    */
   publish(pause: ThrottlePause): void {
     if (this.#closed || !isPause(pause)) return;
-    const message: ThrottlePause = { host: pause.host, until: pause.until };
+    const now = Date.now();
+    const message: ThrottlePause = { host: pause.host, until: Math.ceil(Math.min(pause.until, now + this.#maxPauseMs)) };
     this.#deliver(message);
-    const ttl = Math.max(1, Math.ceil(message.until - Date.now()));
+    const ttl = Math.max(1, message.until - now);
     const wire = JSON.stringify({ ...message, from: this.#id });
     this.#calls.send(this.pausesKey, ['EVAL', PUBLISH, '1', this.pausesKey, message.host, String(message.until), String(ttl), this.channel, wire])
       .catch(() => undefined); // unavailable: already logged; the pause holds this instance anyway
@@ -121,32 +133,59 @@ export class RedisThrottleChannel implements ThrottleChannel {
    * Redis is unavailable: pauses then stay local until it is back.
    */
   ready(): Promise<void> {
+    if (this.#closed) return Promise.resolve(); // closed: never reopens the subscriber
     this.#subscribed ??= this.#start();
     return this.#subscribed;
   }
 
-  /** Unsubscribes, drops every listener and closes the subscriber connection if the channel opened it. Idempotent. */
+  /**
+   * Unsubscribes, drops every listener and closes the subscriber connection if the channel opened it
+   * (at once, if Redis does not answer within `commandTimeoutMs`). Idempotent; completes promptly even
+   * while Redis is unreachable. Afterwards `ready()` and `subscribe()` do nothing.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#listeners.clear();
     this.#subscriber.off?.('ready', this.#onReady);
     try {
-      await this.#subscribed;
-      if (this.#subscriber.isOpen) await this.#subscriber.unsubscribe(this.channel, this.#onMessage);
+      await this.#bounded(this.#subscribed ?? Promise.resolve(), 'subscribe');
+      if (this.#subscriber.isOpen && this.#subscriber.isReady !== false) {
+        await this.#bounded(this.#subscriber.unsubscribe(this.channel, this.#onMessage), 'unsubscribe');
+      }
     } catch {
       // Closing must not fail because Redis is gone.
     }
     if (this.#owned) {
-      await closeOwned(this.#subscriber);
+      try {
+        if (this.#subscriber.isReady) await this.#bounded(closeOwned(this.#subscriber), 'close');
+      } catch {
+        // Destroyed below.
+      }
+      if (this.#subscriber.isOpen) this.#subscriber.destroy?.();
+      // Kept until here: a late 'error' of a connection being torn down must not crash the process.
       this.#subscriber.off?.('error', this.#onError);
+    }
+  }
+
+  /** `promise`, or a rejection after `commandTimeoutMs` (the call itself carries on in node-redis). */
+  async #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    promise.catch(() => undefined); // settles later, unobserved, after a timeout
+    try {
+      return await Promise.race([promise, new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: no reply within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+      })]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   async #start(): Promise<void> {
     try {
-      if (this.#owned && !this.#subscriber.isOpen) await this.#subscriber.connect();
-      await this.#subscriber.subscribe(this.channel, this.#onMessage);
+      if (this.#owned && !this.#subscriber.isOpen) await this.#bounded(this.#subscriber.connect(), 'connect');
+      if (this.#closed) return;
+      await this.#bounded(this.#subscriber.subscribe(this.channel, this.#onMessage), 'subscribe');
     } catch (error) {
       this.#calls.markDown(`subscriber: ${reasonOf(error)}`); // node-redis subscribes again once it reconnects
     }

@@ -122,7 +122,8 @@ describe('Redis stopped mid-run', () => {
     expect(reports.map((r) => r.failed)).toEqual(Array(WORKERS).fill(0));
     expect(calls).toBeGreaterThan(WORKERS * 50);
     for (const r of reports) {
-      expect(r.log.filter((l) => l.startsWith('warn'))).toHaveLength(1);
+      // One outage warning; besides it only "outage change dropped" lines (the restarted Redis is empty, not what was last seen).
+      expect(r.log.filter((l) => l.startsWith('warn') && !/in the outage was dropped/.test(l))).toHaveLength(1);
       expect(r.log.filter((l) => l.startsWith('info'))).toHaveLength(1);
       expect(r.log[0]).toMatch(/^warn \[@graphwire\/redis\] RedisTokenStore: Redis is unavailable/);
     }
