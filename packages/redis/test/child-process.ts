@@ -1,61 +1,9 @@
-// Runs a test/fixtures script in its own Node process (tsx resolves @graphwire/* through the root
-// tsconfig paths), as msal-node's tests do: JSON in, JSON lines out, commands on stdin.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+// The Redis tests run their fixtures in processes of their own with msal-node's test helper.
+import { type Child, gone, killPid, startChild as start } from '../../msal-node/test/child-process.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const tsx = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+export { type Child, gone, killPid };
 
-export interface Child {
-  process: ChildProcess;
-  /** Resolves with the next JSON line the child prints. */
-  next(): Promise<Record<string, unknown>>;
-  /** Writes one JSON line to the child's stdin. */
-  send(message: unknown): void;
-  /** Resolves with the exit code of tsx's process. */
-  exited: Promise<number | null>;
-}
-
+/** Runs `test/fixtures/<fixture>` with `input`: JSON lines out, commands on stdin. */
 export function startChild(fixture: string, input: Record<string, unknown>): Child {
-  const script = fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url));
-  const child = spawn(process.execPath, [tsx, script], {
-    cwd: root,
-    env: { ...process.env, GRAPHWIRE_CHILD: JSON.stringify(input) },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const waiters: ((line: string) => void)[] = [];
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const waiter = waiters.shift();
-    if (waiter) waiter(line); else lines.push(line);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    process: child,
-    exited,
-    send: (message) => { child.stdin?.write(`${JSON.stringify(message)}\n`); },
-    next: () => new Promise((resolve, reject) => {
-      const take = (line: string) => resolve(JSON.parse(line) as Record<string, unknown>);
-      const queued = lines.shift();
-      if (queued !== undefined) return take(queued);
-      waiters.push(take);
-      void exited.then((code) => reject(new Error(`child exited (${code}) before answering: ${stderr.replace(/oidc-provider WARNING[^\n]*\n/g, '')}`)));
-    }),
-  };
-}
-
-/** Kills a script's real process (the pid it reported), not only tsx's wrapper. */
-export function killPid(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
-}
-
-export async function gone(pid: number): Promise<void> {
-  for (;;) {
-    try { process.kill(pid, 0); } catch { return; }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return start(input, { fixture, fixtures: new URL('./fixtures/', import.meta.url) });
 }
