@@ -95,6 +95,14 @@ export class Scheduler {
     return this.#admitLater(gate, signal);
   }
 
+  /**
+   * Called for each HTTP exchange of an admitted attempt right before it is handed to fetch (after
+   * any wait for a token, and again for a 401 replay). Returns `undefined` when it may go at once.
+   */
+  dispatch(_host: string, _signal: AbortSignal): Promise<void> | undefined {
+    return undefined;
+  }
+
   release(host: string | HostGate): void {
     (typeof host === 'string' ? this.#gate(host) : host).slots.release();
     this.#slots.release();

@@ -66,8 +66,8 @@ export class Transport {
     let response: Response;
     try {
       response = bearer
-        ? await this.#oauth.send(request, (req, authorization) => this.#sendOnce(req, authorization, call.timeout, extras))
-        : await this.#sendOnce(request, undefined, call.timeout, extras);
+        ? await this.#oauth.send(request, (req, authorization) => this.#sendOnce(req, authorization, call, extras))
+        : await this.#sendOnce(request, undefined, call, extras);
     } catch (error) {
       if (this.#debug) this.#log(request, `${errorLabel(request, error)} (attempt ${attempt}, waited ${waited} ms)`);
       if (trace) trace.retryReason = error instanceof TimeoutError ? 'timeout' : 'network_error';
@@ -109,9 +109,13 @@ export class Transport {
    * One HTTP exchange. The timeout covers the wait for response headers, not the time spent queuing
    * or waiting for a token (a device-code sign-in may take minutes; sessions bound their own calls).
    */
-  async #sendOnce(request: Request, authorization: string | undefined, timeout: number | false, extras: Record<string, unknown> | undefined): Promise<Response> {
+  async #sendOnce(request: Request, authorization: string | undefined, call: CallState, extras: Record<string, unknown> | undefined): Promise<Response> {
     const outer = request.signal;
     outer.throwIfAborted();
+    // Start-time pacing (requestsDelay) is applied here, at the wire: after any wait for a token.
+    const dispatched = this.#scheduler.dispatch(call.host, outer);
+    if (dispatched) await dispatched;
+    const { timeout } = call;
     if (timeout === false) return this.#fetchParts(request, authorization, outer, extras);
     const controller = new AbortController();
     // Left attached on purpose: an abort while the body downloads must still reach fetch.
