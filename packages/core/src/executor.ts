@@ -1,9 +1,9 @@
-// The internal request executor: one ky instance per connection. ky builds requests, runs hooks,
-// waits between retries (abortable) and shapes the ResponsePromise; graphwire's Transport (the
-// `fetch` ky calls for every attempt) does what must happen per attempt.
+// The internal request executor: one ky instance per connection. ky builds the request, runs the
+// hooks and shapes the ResponsePromise; graphwire's Transport (the `fetch` ky calls) runs every
+// attempt: admission, token, timeout, retries and the waits between them.
 import ky, {
   isHTTPError, type NetworkError, type TimeoutError,
-  type BeforeErrorState, type KyInstance, type Options as KyOptions, type ResponsePromise,
+  type BeforeErrorState, type BeforeRequestState, type BeforeRetryHook, type KyInstance, type Options as KyOptions, type ResponsePromise,
 } from 'ky';
 import { isCallerAbort } from './caller-abort.js';
 import { configError } from './errors/config-error.js';
@@ -15,8 +15,7 @@ import { OAuthRequest } from './oauth-request.js';
 import { randomUUID } from './random-uuid.js';
 import { redactUrl } from './redact.js';
 import { HOOKS_RULE, type ResolvedOptions } from './options.js';
-import { type RetryOptions, isIdempotent, isRedirectRefusal, isRetryableNetworkError, resolveRetry } from './retry-policy.js';
-import { backoffDelay } from './retry-timing.js';
+import { type RetryOptions, resolveRetry } from './retry-policy.js';
 import { Scheduler } from './scheduler.js';
 import type { Target } from './target.js';
 import { listenForPauses, publishPause } from './throttle-channel.js';
@@ -54,13 +53,13 @@ const REQUEST_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 const SDK_VERSION = `graphwire/${VERSION}`;
-const ALL_METHODS = ['get', 'post', 'put', 'patch', 'head', 'delete', 'options', 'trace', 'query'];
 
 export class Executor {
   readonly #ky: KyInstance;
   readonly #options: ResolvedOptions;
   readonly #scheduler: Scheduler;
   readonly #telemetry: Telemetry | undefined;
+  readonly #beforeRetry: readonly BeforeRetryHook[] | undefined;
   #unlisten: (() => void) | undefined;
 
   constructor(options: ResolvedOptions, tokens: TokenRefresher, mayCarryBearer: (url: string) => boolean) {
@@ -72,21 +71,19 @@ export class Executor {
     this.#telemetry = options.telemetry;
     const transport = new Transport(options, this.#scheduler, new OAuthRequest(tokens), mayCarryBearer);
     const policy = options.retry;
-    const { beforeError = [], ...userHooks } = options.hooks;
+    // Retries happen in the transport: ky's machinery would clone every Request in advance.
+    this.#beforeRetry = options.hooks.beforeRetry?.length ? options.hooks.beforeRetry : undefined;
+    const { beforeError = [], beforeRequest = [], ...userHooks } = options.hooks;
     this.#ky = ky.create({
       timeout: false, // per attempt, in the transport: time spent waiting for admission must not count
       throwHttpErrors: options.raiseHttpErrors,
       fetch: transport.fetch,
-      retry: {
-        limit: policy.limit,
-        methods: ALL_METHODS,
-        statusCodes: [], // status retries are decided in the transport, which sees every attempt
-        afterStatusCodes: [],
-        retryOnTimeout: policy.retryOnTimeout,
-        delay: (retry) => backoffDelay(retry, policy),
-        shouldRetry: ({ error }) => this.#shouldRetry(error),
+      retry: 0,
+      hooks: {
+        ...userHooks,
+        beforeRequest: this.#beforeRetry ? [captureOptions, ...beforeRequest] : beforeRequest,
+        beforeError: [(state) => toPublicError(state, policy.maxRetryAfter), ...beforeError],
       },
-      hooks: { ...userHooks, beforeError: [(state) => toPublicError(state, policy.maxRetryAfter), ...beforeError] },
     });
   }
 
@@ -120,11 +117,16 @@ export class Executor {
       timeout: timeout ?? this.#options.timeout,
       callerSignal: rest.signal ?? undefined,
       trace: this.#telemetry && startTrace(this.#telemetry, method, target.url, target.host),
+      beforeRetry: this.#beforeRetry,
     };
+    const ownRetryHooks = rest.hooks?.beforeRetry;
+    if (ownRetryHooks?.length) {
+      call.beforeRetry = [...(this.#beforeRetry ?? []), ...ownRetryHooks];
+      if (!this.#beforeRetry) rest.hooks = { ...rest.hooks, beforeRequest: [captureOptions, ...(rest.hooks?.beforeRequest ?? [])] };
+    }
     const kyOptions: KyOptions & { [CALL]: CallState } = { ...rest, method, headers: merged, [CALL]: call };
     if (isJsonBody(body)) kyOptions.json = body;
     else if (body !== undefined) kyOptions.body = body;
-    if (retry !== undefined) kyOptions.retry = { limit: policy.limit, retryOnTimeout: policy.retryOnTimeout };
     if (raiseHttpErrors !== undefined) kyOptions.throwHttpErrors = raiseHttpErrors;
     if (!call.trace) return this.#ky(target.url, kyOptions);
     return traced(call.trace, call, () => this.#ky(target.url, kyOptions));
@@ -145,14 +147,12 @@ export class Executor {
     unlisten?.();
     this.#scheduler.close(configError('the Connection was closed while this request waited to start'));
   }
+}
 
-  #shouldRetry(error: Error): boolean | undefined {
-    if (isKyNetworkError(error)) return !isRedirectRefusal(error.request, error) && isRetryableNetworkError(error.request.method, error);
-    if (isKyTimeoutError(error)) return isIdempotent(error.request.method) ? undefined : false;
-    // HTTP statuses were decided in the transport; anything else (a caller's abort reason, however
-    // it is named, a hook's error) is not transient. ky never retries after the caller's abort anyway.
-    return false;
-  }
+/** Gives the transport ky's normalized options for the beforeRetry hooks it runs. */
+function captureOptions({ options }: BeforeRequestState): void {
+  const call = (options as { [CALL]?: CallState })[CALL];
+  if (call) call.kyOptions = options;
 }
 
 /** The transport's call state, and what only the executor reads: the caller's own signal. */

@@ -1,5 +1,8 @@
 // Pure retry decisions: which outcomes may be retried without risking a duplicated side effect.
+import isNetworkError from 'is-network-error';
+import { TimeoutError } from 'ky';
 import { type OptionRule, type OptionRules, isPlainObject, rules, validateOptions } from './option-rules.js';
+import { backoffDelay } from './retry-timing.js';
 
 /**
  * The `retries` option of a Connection, or `retry` of one request: which failures are retried, and
@@ -80,6 +83,14 @@ export function isRedirectRefusal(request: { redirect?: string }, error: unknown
     current = (current as { cause?: unknown }).cause;
   }
   return innermost instanceof TypeError && current === undefined;
+}
+
+/** The backoff before retrying a failed exchange, or undefined when the failure is final. */
+export function errorRetryDelay(request: Request, error: unknown, attempt: number, policy: RetryPolicy): number | undefined {
+  if (request.signal.aborted) return undefined; // the caller's abort, or ky's totalTimeout
+  if (error instanceof TimeoutError) return policy.retryOnTimeout && isIdempotent(request.method) ? backoffDelay(attempt, policy) : undefined;
+  if (!isNetworkError(error) || isRedirectRefusal(request, error) || !isRetryableNetworkError(request.method, error)) return undefined;
+  return backoffDelay(attempt, policy);
 }
 
 /** Node reports the socket error (ECONNREFUSED, ECONNRESET…) a few `cause` levels below fetch's TypeError; browsers do not say. */

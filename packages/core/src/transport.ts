@@ -1,13 +1,15 @@
-// The transport: the `fetch` ky calls for every attempt. It admits the attempt (spacing,
-// concurrency, 429 pause), adds the bearer token where allowed, bounds the attempt with the timeout,
-// and decides which statuses are retried: it is the one place that sees every attempt.
-import { ForceRetryError, TimeoutError } from 'ky';
+// The transport: the `fetch` ky calls for each request. It runs every attempt: admits it
+// (concurrency, 429 pause, pacing), adds the bearer token where allowed, bounds it with the timeout,
+// decides what is retried and waits between attempts: it is the one place that sees every attempt.
+import { type BeforeRetryHook, type BeforeRetryState, TimeoutError } from 'ky';
+import { sleep } from './abortable-sleep.js';
 import { isCallerAbort } from './caller-abort.js';
 import { configError } from './errors/config-error.js';
 import type { OAuthRequest } from './oauth-request.js';
 import type { ResolvedOptions } from './options.js';
 import { redactUrl } from './redact.js';
-import { type RetryPolicy, isRetryableStatus, socketErrorCode } from './retry-policy.js';
+import { type RetryPolicy, errorRetryDelay, isRetryableStatus, socketErrorCode } from './retry-policy.js';
+import { buffered, hookError, runBeforeRetry } from './retry-hooks.js';
 import { backoffDelay, parseRetryAfter, retryDelay } from './retry-timing.js';
 import type { Scheduler } from './scheduler.js';
 import { type RequestTrace, type Telemetry, safely } from './telemetry.js';
@@ -23,10 +25,23 @@ export interface CallState {
   timeout: number | false;
   /** Only while a telemetry observer listens to this request. */
   trace: RequestTrace | undefined;
+  /** The caller's ky beforeRetry hooks (the connection's, then the request's), only when there are some. */
+  beforeRetry: readonly BeforeRetryHook[] | undefined;
+  /** ky's normalized options, captured for those hooks by a beforeRequest hook. */
+  kyOptions?: BeforeRetryState['options'];
 }
 export const CALL = 'graphwireCall';
 
+/** An attempt to be repeated after `delay` ms; `cause` is what beforeRetry hooks are shown. */
+interface Retry {
+  delay: number;
+  cause: Error | { status: number; delay: number };
+  /** The retried response, kept readable only while hooks may stop the retries and want it. */
+  response?: Response;
+}
+
 const TIMED_OUT = Symbol('timed out');
+const NO_OPTIONS = Object.freeze({}) as BeforeRetryState['options'];
 const noop = () => undefined;
 
 export class Transport {
@@ -46,15 +61,41 @@ export class Transport {
     this.#telemetry = options.telemetry;
   }
 
-  /** The `fetch` ky calls for each attempt. */
+  /**
+   * The `fetch` ky calls once per logical request (ky's own retries are off: they would clone
+   * every Request in advance). Every attempt happens here, so every attempt is admitted, carries
+   * the token of its own moment, and has its status decided by the retry policy.
+   */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const request = input as Request; // ky always passes its Request
+    let request = input as Request; // ky always passes its Request
     // ky's init holds the options a Request cannot (`dispatcher`, `priority`, the call state): passed on.
     const extras = init as Record<string, unknown> | undefined;
     const call = extras?.[CALL] as CallState | undefined;
     if (!call) throw configError('internal: request reached the transport without its call state');
+    for (;;) {
+      // A body can be sent once: keep an unsent copy while another attempt may follow.
+      const spare = request.body && call.attempt < call.policy.limit ? request.clone() : undefined;
+      const outcome = await this.#attempt(request, call, extras);
+      if (outcome instanceof Response) return outcome;
+      await sleep(outcome.delay, request.signal);
+      request = spare ?? request;
+      const hooks = call.beforeRetry;
+      if (!hooks) continue;
+      const decision = await runBeforeRetry(hooks, request, call.kyOptions ?? NO_OPTIONS, hookError(request, outcome.cause), call.attempt);
+      if (decision.response) return decision.response;
+      // ky.stop: the outcome at hand is final.
+      if (decision.stop) {
+        if (outcome.response) return outcome.response;
+        throw outcome.cause;
+      }
+      if (decision.request) request = decision.request;
+    }
+  };
+
+  /** One attempt: the final Response, or how long to wait before the next one. */
+  async #attempt(request: Request, call: CallState, extras: Record<string, unknown> | undefined): Promise<Response | Retry> {
     const attempt = ++call.attempt;
-    const { trace } = call;
+    const { trace, policy } = call;
     if (trace && attempt > 1) safely(() => trace.observer.retry?.({ attempt, reason: trace.retryReason ?? 'unknown' }));
     // Same origin, same decision (query strings added by ky do not matter); anything else is re-checked.
     const bearer = call.bearer && (request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url));
@@ -69,9 +110,11 @@ export class Transport {
         ? await this.#oauth.send(request, (req, authorization) => this.#sendOnce(req, authorization, call, extras))
         : await this.#sendOnce(request, undefined, call, extras);
     } catch (error) {
-      if (this.#debug) this.#log(request, `${errorLabel(request, error)} (attempt ${attempt}, waited ${waited} ms)`);
+      const delay = attempt > policy.limit ? undefined : errorRetryDelay(request, error, attempt, policy);
+      if (this.#debug) this.#log(request, `${errorLabel(request, error)} (attempt ${attempt}, waited ${waited} ms)${delay === undefined ? '' : `; retrying in ${delay} ms`}`);
       if (trace) trace.retryReason = error instanceof TimeoutError ? 'timeout' : 'network_error';
-      throw error;
+      if (delay === undefined) throw error;
+      return { delay, cause: error as Error };
     } finally {
       this.#scheduler.release(call.host);
     }
@@ -81,7 +124,6 @@ export class Transport {
       if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms)`);
       return response;
     }
-    const { policy } = call;
     const retryAfterHeader = response.headers.get('retry-after');
     const retryAfter = policy.afterStatusCodes.has(status) ? parseRetryAfter(retryAfterHeader) : undefined;
     // A throttled host is paused for everyone on this connection, not just for this request.
@@ -101,9 +143,12 @@ export class Transport {
       if (retryAfter !== undefined) trace.retryAfterMs += delay;
     }
     if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms); retrying in ${delay} ms`);
+    const cause = { status, delay };
+    // The connection is freed at once; a hook that stops the retries gets the response from its read body.
+    if (call.beforeRetry) return { delay, cause, response: await buffered(response) };
     void response.body?.cancel().catch(noop);
-    throw new ForceRetryError({ delay, code: `HTTP_${status}` });
-  };
+    return { delay, cause };
+  }
 
   /**
    * One HTTP exchange. The timeout covers the wait for response headers, not the time spent queuing

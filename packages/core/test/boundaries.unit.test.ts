@@ -1,4 +1,5 @@
-// The core must run unchanged in browsers: it imports its own modules and ky, nothing else. The
+// The core must run unchanged in browsers: it imports its own modules, ky and is-network-error (the
+// network-error test ky inlines, for the retries the transport runs), nothing else. The
 // optional `@graphwire/core/opentelemetry` entry alone imports its optional peer, @opentelemetry/api.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ it('imports no Node built-in and no platform package', () => {
     const text = readFileSync(file, 'utf8');
     for (const [, spec] of text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)) {
       const optionalPeer = spec === '@opentelemetry/api' && file === join(src, 'opentelemetry.ts');
-      if (!spec!.startsWith('./') && !spec!.startsWith('../') && spec !== 'ky' && !optionalPeer) foreign.push(`${file}: ${spec}`);
+      if (!spec!.startsWith('./') && !spec!.startsWith('../') && spec !== 'ky' && spec !== 'is-network-error' && !optionalPeer) foreign.push(`${file}: ${spec}`);
     }
     if (/\b(?:process|Buffer|require)\s*[.(]/.test(text)) foreign.push(`${file}: uses a Node global`);
   }

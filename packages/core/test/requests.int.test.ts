@@ -1,3 +1,4 @@
+import ky from 'ky';
 import { describe, expect, it } from 'vitest';
 import { GraphError, isGraphError } from '@graphwire/core';
 import { connect, simulator } from './support.js';
@@ -93,5 +94,44 @@ describe('hooks', () => {
     await con.get('users/nobody').catch(() => undefined);
     // The token is added below ky, so hooks never see it; errors arrive already as GraphError.
     expect(seen).toEqual(['request false', 'retry 1', 'response 404', 'error GraphError']);
+  });
+  it('runs beforeRetry hooks of the connection and then of the request, with ky\'s state, between attempts', async () => {
+    const graph = await simulator();
+    const seen: string[] = [];
+    const con = connect(graph, {
+      retries: { backoffBase: 10 },
+      hooks: { beforeRetry: [({ retryCount, error, options }) => void seen.push(`connection ${retryCount} ${error.name} ${options.method}`)] },
+    });
+    graph.script('GET /v1.0/me', [{ status: 503 }, { status: 502 }]);
+    const me = await con.get('me', { hooks: { beforeRetry: [({ retryCount, request }) => void seen.push(`request ${retryCount} ${new URL(request.url).pathname}`)] } }).json();
+    expect(me).toMatchObject({ id: expect.any(String) });
+    expect(seen).toEqual(['connection 1 ForceRetryError GET', 'request 1 /v1.0/me', 'connection 2 ForceRetryError GET', 'request 2 /v1.0/me']);
+    expect(graph.stats.requests).toBe(3);
+  });
+
+  it('takes a Response from a beforeRetry hook as the answer, and ky.stop as "the last outcome is final"', async () => {
+    const graph = await simulator();
+    const answered = connect(graph, { retries: { backoffBase: 10 }, hooks: { beforeRetry: [() => Response.json({ id: 'from-hook' })] } });
+    graph.script('GET /v1.0/me', [{ status: 503 }]);
+    await expect(answered.get('me').json()).resolves.toEqual({ id: 'from-hook' });
+    expect(graph.stats.requests).toBe(1);
+
+    graph.reset();
+    const stopped = connect(graph, { retries: { backoffBase: 10 }, hooks: { beforeRetry: [() => ky.stop] } });
+    graph.script('GET /v1.0/me', [{ status: 503 }]);
+    const error = await stopped.get('me').json().catch((e: unknown) => e);
+    expect(isGraphError(error) && error.status).toBe(503);
+    expect(graph.stats.requests).toBe(1);
+  });
+
+  it('sends the Request a beforeRetry hook returns, with the token only where allowed', async () => {
+    const graph = await simulator();
+    const con = connect(graph, {
+      retries: { backoffBase: 10 },
+      hooks: { beforeRetry: [({ request }) => new Request(new URL('/v1.0/users/user-2', request.url), request)] },
+    });
+    graph.script('GET /v1.0/me', [{ status: 503 }]);
+    await expect(con.get('me').json()).resolves.toMatchObject({ id: 'user-2' });
+    expect(graph.stats.log.map((r) => `${r.path} ${r.status} ${r.authorized}`)).toEqual(['/v1.0/me 503 true', '/v1.0/users/user-2 200 true']);
   });
 });

@@ -30,6 +30,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = join(here, '../../../..');
 const CORE_DIST = join(REPO, 'packages/core/dist');
 const KY_DIST = dirname(createRequire(join(REPO, 'packages/core/package.json')).resolve('ky'));
+const IS_NETWORK_ERROR = dirname(createRequire(join(REPO, 'packages/core/package.json')).resolve('is-network-error'));
 
 /**
  * The scenario imports the built core: say so plainly instead of failing on a missing module.
@@ -234,7 +235,7 @@ export const INSECURE_HOST = 'portability.test';
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>graphwire portability</title>
-<script type="importmap">{ "imports": { "@graphwire/core": "/core/index.js", "ky": "/ky/index.js" } }</script>
+<script type="importmap">{ "imports": { "@graphwire/core": "/core/index.js", "ky": "/ky/index.js", "is-network-error": "/is-network-error/index.js" } }</script>
 <script type="module">
   import { resultLine, runScenario } from '/portable/scenario.mjs';
   const sim = new URL(location.href).searchParams.get('sim');
@@ -249,7 +250,7 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/
  * a page can load them through an import map as an SPA would.
  */
 export function pageServer(page: string, extra: Record<string, string> = {}): Promise<{ server: Server; port: number }> {
-  const roots: Record<string, string> = { ...extra, '/core/': CORE_DIST, '/ky/': KY_DIST };
+  const roots: Record<string, string> = { ...extra, '/core/': CORE_DIST, '/ky/': KY_DIST, '/is-network-error/': IS_NETWORK_ERROR };
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     if (path === '/') {
