@@ -85,8 +85,8 @@ export class Transport {
       if (decision.response) return decision.response;
       // ky.stop: the outcome at hand is final.
       if (decision.stop) {
+        if (outcome.cause instanceof Error) throw outcome.cause;
         if (outcome.response) return outcome.response;
-        throw outcome.cause;
       }
       if (decision.request) request = decision.request;
     }
