@@ -12,7 +12,6 @@ import { GraphError } from './errors/graph-error.js';
 import { type HeaderInput, mergeHeaders } from './headers.js';
 import { isKyNetworkError, isKyTimeoutError } from './ky-errors.js';
 import { OAuthRequest } from './oauth-request.js';
-import { randomUUID } from './random-uuid.js';
 import { redactUrl } from './redact.js';
 import { HOOKS_RULE, type ResolvedOptions } from './options.js';
 import { type RetryOptions, resolveRetry } from './retry-policy.js';
@@ -22,7 +21,6 @@ import { listenForPauses, publishPause } from './throttle-channel.js';
 import { type Telemetry, safely, startTrace, traced } from './telemetry.js';
 import type { TokenRefresher } from './token-refresh.js';
 import { CALL, type CallState, Transport } from './transport.js';
-import { VERSION } from './version.js';
 
 /**
  * Options of one request (`con.get(url, options)` and the other verbs): ky's options (`searchParams`,
@@ -52,7 +50,6 @@ const REQUEST_KEYS: ReadonlySet<string> = new Set([
   'dispatcher', 'duplex',
 ]);
 
-const SDK_VERSION = `graphwire/${VERSION}`;
 
 export class Executor {
   readonly #ky: KyInstance;
@@ -60,6 +57,8 @@ export class Executor {
   readonly #scheduler: Scheduler;
   readonly #telemetry: Telemetry | undefined;
   readonly #beforeRetry: readonly BeforeRetryHook[] | undefined;
+  /** The connection's default headers, or undefined when it has none: most requests then give ky no headers at all. */
+  readonly #defaultHeaders: Record<string, string> | undefined;
   #unlisten: (() => void) | undefined;
 
   constructor(options: ResolvedOptions, tokens: TokenRefresher, mayCarryBearer: (url: string) => boolean) {
@@ -69,6 +68,7 @@ export class Executor {
     this.#scheduler = new Scheduler({ ...options, onPause: channel && ((host, until) => publishPause(channel, { host, until })) });
     this.#unlisten = channel && listenForPauses(channel, options.retry.maxRetryAfter, (host, until) => this.#scheduler.heard(host, until));
     this.#telemetry = options.telemetry;
+    this.#defaultHeaders = Object.keys(options.defaultHeaders).length > 0 ? options.defaultHeaders : undefined;
     const transport = new Transport(options, this.#scheduler, new OAuthRequest(tokens), mayCarryBearer);
     const policy = options.retry;
     // Retries happen in the transport: ky's machinery would clone every Request in advance.
@@ -88,48 +88,59 @@ export class Executor {
   }
 
   send(method: string, target: Target, options: RequestOptions, authenticate: boolean): ResponsePromise {
-    // A plain loop over the caller's few keys: nothing is allocated unless one is unknown.
-    for (const key in options) {
-      if (!REQUEST_KEYS.has(key)) throw unknownOptionError('@graphwire/core', 'request', key, [...REQUEST_KEYS]);
-    }
-    const { headers, retry, timeout, raiseHttpErrors, body, ...rest } = options;
-    if (rest.hooks !== undefined) validateOptions('@graphwire/core', 'request', { hooks: rest.hooks }, { hooks: HOOKS_RULE });
-    if (timeout !== undefined && timeout !== false && !(typeof timeout === 'number' && timeout > 0 && timeout <= 2_147_483_647)) {
-      throw configError('timeout must be a positive number of milliseconds, or false');
-    }
-    if (authenticate && target.graphHost && !target.bearer) {
-      throw configError(`refusing to send the bearer token to ${target.host} over plain http: use https (http only for loopback hosts)`);
-    }
-    const merged = mergeHeaders(this.#options.defaultHeaders, headers);
-    if (merged.authorization !== undefined) {
-      throw configError('an Authorization header was given: tokens come from `session` (e.g. new StaticTokenSession(token)) so they reach allowed hosts only, and con.naive never sends one');
-    }
-    merged['client-request-id'] ??= randomUUID();
-    // A library's own SdkVersion (Kiota's msgraph-sdk over con.fetch) follows graphwire's.
-    if (target.graphHost) merged.sdkversion = merged.sdkversion ? `${SDK_VERSION}, ${merged.sdkversion}` : SDK_VERSION;
-    const policy = retry === undefined ? this.#options.retry : resolveRetry(retry, this.#options.retry, 'retry', 'request');
     const call: Call = {
       attempt: 0,
       origin: target.origin,
       host: target.host,
       bearer: authenticate && target.bearer,
-      policy,
-      timeout: timeout ?? this.#options.timeout,
-      callerSignal: rest.signal ?? undefined,
-      trace: this.#telemetry && startTrace(this.#telemetry, method, target.url, target.host),
+      sdkVersion: target.graphHost,
+      requestId: undefined,
+      policy: this.#options.retry,
+      timeout: this.#options.timeout,
+      callerSignal: undefined,
+      trace: undefined,
       beforeRetry: this.#beforeRetry,
     };
-    const ownRetryHooks = rest.hooks?.beforeRetry;
-    if (ownRetryHooks?.length) {
-      call.beforeRetry = [...(this.#beforeRetry ?? []), ...ownRetryHooks];
-      if (!this.#beforeRetry) rest.hooks = { ...rest.hooks, beforeRequest: [captureOptions, ...(rest.hooks?.beforeRequest ?? [])] };
+    const kyOptions: KyOptions & { [CALL]: CallState } = { method, [CALL]: call };
+    let headers = this.#defaultHeaders;
+    // One pass over the caller's few keys: checked (a typo such as `signl` would drop a deadline)
+    // and copied; ky's own options go to ky as they are.
+    for (const key in options) {
+      const value = (options as Record<string, unknown>)[key];
+      switch (key) {
+        case 'headers': headers = mergeHeaders(this.#options.defaultHeaders, value as HeaderInput | undefined); break;
+        case 'retry': if (value !== undefined) call.policy = resolveRetry(value as RequestOptions['retry'], this.#options.retry, 'retry', 'request'); break;
+        case 'timeout': if (value !== undefined) call.timeout = checkTimeout(value); break;
+        case 'raiseHttpErrors': if (value !== undefined) kyOptions.throwHttpErrors = value as boolean; break;
+        case 'body': if (isJsonBody(value)) kyOptions.json = value; else if (value !== undefined) kyOptions.body = value as BodyInit | null; break;
+        default:
+          if (!REQUEST_KEYS.has(key)) throw unknownOptionError('@graphwire/core', 'request', key, [...REQUEST_KEYS]);
+          (kyOptions as unknown as Record<string, unknown>)[key] = value;
+      }
     }
-    const kyOptions: KyOptions & { [CALL]: CallState } = { ...rest, method, headers: merged, [CALL]: call };
-    if (isJsonBody(body)) kyOptions.json = body;
-    else if (body !== undefined) kyOptions.body = body;
-    if (raiseHttpErrors !== undefined) kyOptions.throwHttpErrors = raiseHttpErrors;
-    if (!call.trace) return this.#ky(target.url, kyOptions);
-    return traced(call.trace, call, () => this.#ky(target.url, kyOptions));
+    if (authenticate && target.graphHost && !target.bearer) {
+      throw configError(`refusing to send the bearer token to ${target.host} over plain http: use https (http only for loopback hosts)`);
+    }
+    if (headers) {
+      if (headers.authorization !== undefined) {
+        throw configError('an Authorization header was given: tokens come from `session` (e.g. new StaticTokenSession(token)) so they reach allowed hosts only, and con.naive never sends one');
+      }
+      kyOptions.headers = headers;
+    }
+    if (kyOptions.signal) call.callerSignal = kyOptions.signal;
+    const { hooks } = kyOptions;
+    if (hooks !== undefined) {
+      validateOptions('@graphwire/core', 'request', { hooks }, { hooks: HOOKS_RULE });
+      if (hooks.beforeRetry?.length) {
+        call.beforeRetry = [...(this.#beforeRetry ?? []), ...hooks.beforeRetry];
+        if (!this.#beforeRetry) kyOptions.hooks = { ...hooks, beforeRequest: [captureOptions, ...(hooks.beforeRequest ?? [])] };
+      }
+    }
+    const telemetry = this.#telemetry;
+    if (!telemetry) return this.#ky(target.url, kyOptions);
+    const trace = (call.trace = startTrace(telemetry, method, target.url, target.host));
+    if (!trace) return this.#ky(target.url, kyOptions);
+    return traced(trace, call, () => this.#ky(target.url, kyOptions));
   }
 
   /** 429s seen outside an attempt (throttled `$batch` sub-requests): pause `host` as a direct 429 would. */
@@ -191,6 +202,11 @@ function redactRequestUrl(error: TimeoutError | NetworkError): void {
   error.message = error.message.replaceAll(url, safe);
   if (error.stack) error.stack = error.stack.replaceAll(url, safe);
   Object.defineProperty(error, 'request', { value: new Request(safe, { method }), enumerable: true, configurable: true });
+}
+
+function checkTimeout(value: unknown): number | false {
+  if (value === false || (typeof value === 'number' && value > 0 && value <= 2_147_483_647)) return value;
+  throw configError('timeout must be a positive number of milliseconds, or false');
 }
 
 function isJsonBody(body: unknown): body is Record<string, unknown> | unknown[] {

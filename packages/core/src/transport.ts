@@ -13,9 +13,10 @@ import { buffered, hookError, runBeforeRetry } from './retry-hooks.js';
 import { backoffDelay, parseRetryAfter, retryDelay } from './retry-timing.js';
 import type { Scheduler } from './scheduler.js';
 import { type RequestTrace, type Telemetry, safely } from './telemetry.js';
+import { type RequestIdentity, wireHeaders } from './wire-headers.js';
 
 /** Per logical request, shared by its attempts. ky forwards unknown options to fetch, so it rides along. */
-export interface CallState {
+export interface CallState extends RequestIdentity {
   attempt: number;
   /** The origin `bearer` was decided for: a hook that points the request elsewhere loses the token. */
   origin: string;
@@ -99,11 +100,14 @@ export class Transport {
     if (trace && attempt > 1) safely(() => trace.observer.retry?.({ attempt, reason: trace.retryReason ?? 'unknown' }));
     // Same origin, same decision (query strings added by ky do not matter); anything else is re-checked.
     const bearer = call.bearer && (request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url));
-    const began = Date.now();
     const admitted = this.#scheduler.admit(call.host, request.signal);
-    if (admitted) await admitted;
-    const waited = Date.now() - began;
-    if (trace) trace.pauseMs += waited;
+    let waited = 0; // admitted at once: no clock read on the hot path
+    if (admitted) {
+      const began = Date.now();
+      await admitted;
+      waited = Date.now() - began;
+      if (trace) trace.pauseMs += waited;
+    }
     let response: Response;
     try {
       response = bearer
@@ -161,13 +165,13 @@ export class Transport {
     const dispatched = this.#scheduler.dispatch(call.host, outer);
     if (dispatched) await dispatched;
     const { timeout } = call;
-    if (timeout === false) return this.#fetchParts(request, authorization, outer, extras);
+    if (timeout === false) return this.#fetchParts(request, authorization, call, outer, extras);
     const controller = new AbortController();
     // Left attached on purpose: an abort while the body downloads must still reach fetch.
     outer.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
     const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
     try {
-      return await this.#fetchParts(request, authorization, controller.signal, extras);
+      return await this.#fetchParts(request, authorization, call, controller.signal, extras);
     } catch (error) {
       if (controller.signal.reason === TIMED_OUT) throw new TimeoutError(request);
       throw error;
@@ -180,12 +184,8 @@ export class Transport {
    * Body-less requests are re-issued from their parts: cheaper than fetch(Request) and just as
    * faithful. What ky passed besides the Request (`dispatcher`, `priority`) goes with either form.
    */
-  #fetchParts(request: Request, authorization: string | undefined, signal: AbortSignal, extras: Record<string, unknown> | undefined): Promise<Response> {
-    let headers: Headers = request.headers;
-    if (authorization) {
-      headers = new Headers(headers);
-      headers.set('authorization', authorization);
-    }
+  #fetchParts(request: Request, authorization: string | undefined, call: CallState, signal: AbortSignal, extras: Record<string, unknown> | undefined): Promise<Response> {
+    const headers = wireHeaders(request.headers, call, authorization);
     if (request.body) return this.#options.fetch(request, withExtras({ headers, signal }, extras));
     const init: RequestInit = {
       method: request.method, headers, signal, redirect: request.redirect, credentials: request.credentials,
