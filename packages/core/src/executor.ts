@@ -14,7 +14,8 @@ import { isKyNetworkError, isKyTimeoutError } from './ky-errors.js';
 import { OAuthRequest } from './oauth-request.js';
 import { redactUrl } from './redact.js';
 import { HOOKS_RULE, type ResolvedOptions } from './options.js';
-import { type RetryOptions, resolveRetry } from './retry-policy.js';
+import { type RetryOptions, type RetryPolicy, resolveRetry } from './retry-policy.js';
+import { backoffDelay } from './retry-timing.js';
 import { Scheduler } from './scheduler.js';
 import type { Target } from './target.js';
 import { listenForPauses, publishPause } from './throttle-channel.js';
@@ -57,6 +58,8 @@ export class Executor {
   readonly #scheduler: Scheduler;
   readonly #telemetry: Telemetry | undefined;
   readonly #beforeRetry: readonly BeforeRetryHook[] | undefined;
+  /** afterResponse hooks may ask ky for a retry (`ky.retry()`): only then does ky retry at all. */
+  readonly #forcedRetries: boolean;
   /** The connection's default headers, or undefined when it has none: most requests then give ky no headers at all. */
   readonly #defaultHeaders: Record<string, string> | undefined;
   #unlisten: (() => void) | undefined;
@@ -73,12 +76,13 @@ export class Executor {
     const policy = options.retry;
     // Retries happen in the transport: ky's machinery would clone every Request in advance.
     this.#beforeRetry = options.hooks.beforeRetry?.length ? options.hooks.beforeRetry : undefined;
+    this.#forcedRetries = Boolean(options.hooks.afterResponse?.length);
     const { beforeError = [], beforeRequest = [], ...userHooks } = options.hooks;
     this.#ky = ky.create({
       timeout: false, // per attempt, in the transport: time spent waiting for admission must not count
       throwHttpErrors: options.raiseHttpErrors,
       fetch: transport.fetch,
-      retry: 0,
+      retry: this.#forcedRetries ? forcedOnly(policy) : 0,
       hooks: {
         ...userHooks,
         beforeRequest: this.#beforeRetry ? [captureOptions, ...beforeRequest] : beforeRequest,
@@ -136,6 +140,7 @@ export class Executor {
         if (!this.#beforeRetry) kyOptions.hooks = { ...hooks, beforeRequest: [captureOptions, ...(hooks.beforeRequest ?? [])] };
       }
     }
+    if (this.#forcedRetries ? call.policy !== this.#options.retry : Boolean(hooks?.afterResponse?.length)) kyOptions.retry = forcedOnly(call.policy);
     const telemetry = this.#telemetry;
     if (!telemetry) return this.#ky(target.url, kyOptions);
     const trace = (call.trace = startTrace(telemetry, method, target.url, target.host));
@@ -189,7 +194,8 @@ function toPublicError({ request, error, options }: BeforeErrorState, connection
     }
     // The request's own policy (a per-call `retry`) bounds retryAfterMs, as it bounded the wait.
     const maxRetryAfter = call?.policy.maxRetryAfter ?? connectionMaxRetryAfter;
-    return new GraphError({ method: request.method, url: request.url, response: error.response, body: error.data, maxRetryAfter });
+    const sent = call?.sent ?? request;
+    return new GraphError({ method: sent.method, url: sent.url, response: error.response, body: error.data, maxRetryAfter });
   }
   if (isKyTimeoutError(error) || isKyNetworkError(error)) redactRequestUrl(error);
   return error;
@@ -202,6 +208,14 @@ function redactRequestUrl(error: TimeoutError | NetworkError): void {
   error.message = error.message.replaceAll(url, safe);
   if (error.stack) error.stack = error.stack.replaceAll(url, safe);
   Object.defineProperty(error, 'request', { value: new Request(safe, { method }), enumerable: true, configurable: true });
+}
+
+/**
+ * ky's retries, for those an afterResponse hook forces with `ky.retry()` alone (they cost ky a
+ * Request clone per request, so they are on only where such hooks exist): every other retry is the transport's.
+ */
+function forcedOnly(policy: RetryPolicy): KyOptions['retry'] {
+  return { limit: policy.limit, delay: (retry) => backoffDelay(retry, policy), shouldRetry: () => false };
 }
 
 function checkTimeout(value: unknown): number | false {

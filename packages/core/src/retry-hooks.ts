@@ -28,10 +28,3 @@ export function hookError(request: Request, outcome: { status: number; delay: nu
   if (outcome.name === 'TypeError') return new NetworkError(request, { cause: outcome });
   return outcome;
 }
-
-/** The response with its body read, so that its connection is free while the retry waits. */
-export async function buffered(response: Response): Promise<Response> {
-  const copy = new Response(await response.arrayBuffer(), { status: response.status, statusText: response.statusText, headers: response.headers });
-  if (response.url) Object.defineProperty(copy, 'url', { value: response.url, enumerable: true, configurable: true });
-  return copy;
-}

@@ -9,7 +9,7 @@ import type { OAuthRequest } from './oauth-request.js';
 import type { ResolvedOptions } from './options.js';
 import { redactUrl } from './redact.js';
 import { type RetryPolicy, errorRetryDelay, isRetryableStatus, socketErrorCode } from './retry-policy.js';
-import { buffered, hookError, runBeforeRetry } from './retry-hooks.js';
+import { hookError, runBeforeRetry } from './retry-hooks.js';
 import { backoffDelay, parseRetryAfter, retryDelay } from './retry-timing.js';
 import type { Scheduler } from './scheduler.js';
 import { type RequestTrace, type Telemetry, safely } from './telemetry.js';
@@ -30,6 +30,8 @@ export interface CallState extends RequestIdentity {
   beforeRetry: readonly BeforeRetryHook[] | undefined;
   /** ky's normalized options, captured for those hooks by a beforeRequest hook. */
   kyOptions?: BeforeRetryState['options'];
+  /** The Request a beforeRetry hook had sent instead of ky's: errors name what was sent. */
+  sent?: Request;
 }
 export const CALL = 'graphwireCall';
 
@@ -73,22 +75,29 @@ export class Transport {
     const extras = init as Record<string, unknown> | undefined;
     const call = extras?.[CALL] as CallState | undefined;
     if (!call) throw configError('internal: request reached the transport without its call state');
+    // Waits listen to ky's signal (the caller's abort, ky's totalTimeout) even after a hook replaced the Request.
+    const { signal } = request;
     for (;;) {
       // A body can be sent once: keep an unsent copy while another attempt may follow.
       const spare = request.body && call.attempt < call.policy.limit ? request.clone() : undefined;
       const outcome = await this.#attempt(request, call, extras);
       if (outcome instanceof Response) return outcome;
-      await sleep(outcome.delay, request.signal);
+      await sleep(outcome.delay, signal);
       request = spare ?? request;
       const hooks = call.beforeRetry;
       if (!hooks) continue;
       const decision = await runBeforeRetry(hooks, request, call.kyOptions ?? NO_OPTIONS, hookError(request, outcome.cause), call.attempt);
-      if (decision.response) return decision.response;
-      // ky.stop: the outcome at hand is final.
+      if (decision.response) {
+        discard(outcome);
+        return decision.response;
+      }
+      // ky.stop: the outcome at hand is final (ky would resolve with undefined, which a fetch cannot).
       if (decision.stop) {
         if (outcome.cause instanceof Error) throw outcome.cause;
         if (outcome.response) return outcome.response;
       }
+      discard(outcome);
+      call.sent = decision.request ?? request;
       if (decision.request) request = decision.request;
     }
   };
@@ -148,8 +157,8 @@ export class Transport {
     }
     if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms); retrying in ${delay} ms`);
     const cause = { status, delay };
-    // The connection is freed at once; a hook that stops the retries gets the response from its read body.
-    if (call.beforeRetry) return { delay, cause, response: await buffered(response) };
+    // Kept unread while hooks may stop the retries and want it; otherwise the connection is freed at once.
+    if (call.beforeRetry) return { delay, cause, response };
     void response.body?.cancel().catch(noop);
     return { delay, cause };
   }
@@ -208,6 +217,11 @@ function withExtras(init: RequestInit, extras: Record<string, unknown> | undefin
     if (key !== CALL && extras[key] !== undefined) (init as Record<string, unknown>)[key] = extras[key];
   }
   return init;
+}
+
+/** Frees the connection of a retried response nobody will read. */
+function discard(outcome: Retry): void {
+  void outcome.response?.body?.cancel().catch(noop);
 }
 
 function errorLabel(request: Request, error: unknown): string {

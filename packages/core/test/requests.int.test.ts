@@ -134,4 +134,26 @@ describe('hooks', () => {
     await expect(con.get('me').json()).resolves.toMatchObject({ id: 'user-2' });
     expect(graph.stats.log.map((r) => `${r.path} ${r.status} ${r.authorized}`)).toEqual(['/v1.0/me 503 true', '/v1.0/users/user-2 200 true']);
   });
+  it("retries when an afterResponse hook asks with ky.retry(), and names in errors what a beforeRetry hook sent", async () => {
+    const graph = await simulator();
+    let forced = 0;
+    const con = connect(graph, {
+      retries: { backoffBase: 10 },
+      hooks: { afterResponse: [({ response }) => (response.headers.get('x-again') === null && forced++ === 0 ? ky.retry() : undefined)] },
+    });
+    await expect(con.get('me').json()).resolves.toMatchObject({ id: expect.any(String) });
+    expect(graph.stats.requests).toBe(2);
+
+    const perRequest = await con.get('users/user-2', { hooks: { afterResponse: [() => undefined] } }).json();
+    expect(perRequest).toMatchObject({ id: 'user-2' });
+
+    graph.reset();
+    const redirected = connect(graph, {
+      retries: { backoffBase: 10 },
+      hooks: { beforeRetry: [({ request }) => new Request(new URL('/v1.0/users/nobody', request.url), request)] },
+    });
+    graph.script('GET /v1.0/me', [{ status: 503 }]);
+    const error = await redirected.get('me').catch((e: unknown) => e);
+    expect(isGraphError(error) && [error.status, new URL(error.url).pathname]).toEqual([404, '/v1.0/users/nobody']);
+  });
 });
