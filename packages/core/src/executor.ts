@@ -2,17 +2,12 @@
 // hooks and shapes the ResponsePromise; graphwire's Transport (the `fetch` ky calls) runs every
 // attempt: admission, token, timeout, retries and the waits between them.
 import ky, {
-  isHTTPError, type NetworkError, type TimeoutError,
-  type BeforeErrorState, type BeforeRequestState, type BeforeRetryHook, type KyInstance, type Options as KyOptions, type ResponsePromise,
+  type BeforeRequestState, type BeforeRetryHook, type KyInstance, type Options as KyOptions, type ResponsePromise,
 } from 'ky';
-import { isCallerAbort } from './caller-abort.js';
 import { configError } from './errors/config-error.js';
 import { unknownOptionError, validateOptions } from './option-rules.js';
-import { GraphError } from './errors/graph-error.js';
 import { type HeaderInput, mergeHeaders } from './headers.js';
-import { isKyNetworkError, isKyTimeoutError } from './ky-errors.js';
 import { OAuthRequest } from './oauth-request.js';
-import { redactUrl } from './redact.js';
 import { HOOKS_RULE, type ResolvedOptions } from './options.js';
 import { type RetryOptions, type RetryPolicy, resolveRetry } from './retry-policy.js';
 import { backoffDelay } from './retry-timing.js';
@@ -22,6 +17,7 @@ import { listenForPauses, publishPause } from './throttle-channel.js';
 import { type Telemetry, safely, startTrace, traced } from './telemetry.js';
 import type { TokenRefresher } from './token-refresh.js';
 import { CALL, type CallState, Transport } from './transport.js';
+import { type Call, toPublicError } from './public-error.js';
 
 /**
  * Options of one request (`con.get(url, options)` and the other verbs): ky's options (`searchParams`,
@@ -171,44 +167,6 @@ function captureOptions({ options }: BeforeRequestState): void {
   if (call) call.kyOptions = options;
 }
 
-/** The transport's call state, and what only the executor reads: the caller's own signal. */
-interface Call extends CallState {
-  callerSignal: AbortSignal | undefined;
-}
-
-/**
- * The caller's abort reason comes out as is (also when it fired while an error body downloaded,
- * which ky then reports as an HTTP error without a body); HTTP errors become GraphError; ky's other errors lose
- * any credential in their URL (message, stack, request).
- */
-function toPublicError({ request, error, options }: BeforeErrorState, connectionMaxRetryAfter: number): Error {
-  if (isCallerAbort(request.signal, error)) return error;
-  if (isHTTPError(error)) {
-    const call = (options as { [CALL]?: Call })[CALL];
-    // The managed signal fires for ky's own aborts too: the caller's says whose it was.
-    const caller = call?.callerSignal;
-    if (request.signal.aborted && caller?.aborted) {
-      // ky replaces the error only with an Error a hook returns; any other reason (a string) is thrown.
-      if (caller.reason instanceof Error) return caller.reason;
-      throw caller.reason;
-    }
-    // The request's own policy (a per-call `retry`) bounds retryAfterMs, as it bounded the wait.
-    const maxRetryAfter = call?.policy.maxRetryAfter ?? connectionMaxRetryAfter;
-    const sent = call?.sent ?? request;
-    return new GraphError({ method: sent.method, url: sent.url, response: error.response, body: error.data, maxRetryAfter });
-  }
-  if (isKyTimeoutError(error) || isKyNetworkError(error)) redactRequestUrl(error);
-  return error;
-}
-
-function redactRequestUrl(error: TimeoutError | NetworkError): void {
-  const { url, method } = error.request;
-  const safe = redactUrl(url);
-  if (safe === url) return;
-  error.message = error.message.replaceAll(url, safe);
-  if (error.stack) error.stack = error.stack.replaceAll(url, safe);
-  Object.defineProperty(error, 'request', { value: new Request(safe, { method }), enumerable: true, configurable: true });
-}
 
 /**
  * ky's retries, for those an afterResponse hook forces with `ky.retry()` alone (they cost ky a

@@ -3,20 +3,28 @@
 // it starts at half of what was in flight and widens by one per window of answers, so the requests
 // that queued during the pause go out gradually instead of rushing into a fresh round of 429s, and
 // a concurrency-based limit (Outlook allows 4 requests per mailbox) is found instead of hammered.
-// After QUIET_MS without a 429 the host is unlimited again.
+// And, for the host's own 429s, pacing to the request budget they reveal (budget-pacer.ts), which
+// a window alone cannot find. After QUIET_MS without a 429 the host is unlimited again.
+import { AnswerLog } from './answer-log.js';
+import { BudgetPacer } from './budget-pacer.js';
 import { SlotQueue } from './slot-queue.js';
 
 const UNLIMITED = Number.POSITIVE_INFINITY;
 export const QUIET_MS = 30_000;
 
 export class HostGate {
+  /** 0 until a pause (and again after a quiet period): the hot paths test only this. */
   pausedUntil = 0;
   /** The latest `until` published to or heard from a throttle channel: what the peers already know. */
   announced = 0;
   readonly slots = new SlotQueue(UNLIMITED);
+  readonly pacer = new BudgetPacer();
+  readonly #answers = new AnswerLog();
   #window = UNLIMITED;
+  /** Exchanges handed to fetch and not yet over, counted once the host was throttled (see `ended`). */
+  #inFlight = 0;
 
-  /** Called after the throttled attempt released its slot. */
+  /** A pause, from a 429 here or heard from a peer. Called after the throttled attempt released its slot. */
   throttled(until: number, now: number): void {
     // 429s from requests already in flight when the first one arrived belong to the same episode:
     // narrowing again for each would collapse the window to 1.
@@ -27,14 +35,50 @@ export class HostGate {
     this.#setWindow(Math.max(1, Math.floor(Math.min(inFlight, this.#window) / 2)));
   }
 
-  succeeded(): void {
+  /**
+   * A 429 answered one of this connection's own requests, asking for `pauseMs`: the budget is
+   * learned from these only (a heard pause says nothing about what this connection was allowed).
+   */
+  refused(now: number, pauseMs: number): void {
+    this.pacer.refused(now, pauseMs);
+  }
+
+  /** Any other response. O(1), allocation-free: it is called for every response. */
+  succeeded(now: number): void {
+    this.#answers.record(now);
     if (this.#window !== UNLIMITED) this.#setWindow(this.#window + 1 / this.#window);
   }
 
   /** Not paused and not narrowed: an attempt may take the fast path. */
   open(now: number): boolean {
-    if (this.#window !== UNLIMITED && now - this.pausedUntil > QUIET_MS) this.#setWindow(UNLIMITED);
+    if (this.pausedUntil !== 0 && now - this.pausedUntil > QUIET_MS) {
+      this.pausedUntil = 0;
+      this.#setWindow(UNLIMITED);
+      this.pacer.reset();
+    }
     return this.#window === UNLIMITED && this.pausedUntil <= now;
+  }
+
+  /** Milliseconds until a request may be handed to fetch: the pause, then the budget. */
+  startDelay(now: number): number {
+    const paused = this.pausedUntil - now;
+    return paused > 0 ? paused : this.pacer.wait(now, this.#answers, this.#inFlight);
+  }
+
+  /** A request was handed to fetch. */
+  started(): void {
+    this.#inFlight++;
+  }
+
+  /**
+   * An attempt released its slot. The scheduler does not know whether it reached fetch: one that
+   * never did (its token failed, it was aborted while waiting) leaves the count one too low, a 401
+   * replay (two exchanges) one too high. Kept within the attempts still holding a slot, either
+   * error is gone once the host's requests in flight are.
+   */
+  ended(): void {
+    if (this.#inFlight > 0) this.#inFlight--;
+    if (this.#inFlight > this.slots.active) this.#inFlight = this.slots.active;
   }
 
   #setWindow(window: number): void {

@@ -1,8 +1,13 @@
-// Connection-wide admission of request attempts: python-o365's `requests_delay` (spacing between
-// starts), a concurrency cap, and per-host throttling state after a 429 (host-gate.ts).
+// Connection-wide admission of request attempts: a concurrency cap and per-host throttling state
+// after a 429 (host-gate.ts), when an attempt is admitted; python-o365's `requests_delay` (spacing
+// between starts, start-spacing.ts), the host's pause and its learned budget (budget-pacer.ts), when
+// each HTTP exchange is handed to fetch, so they hold at the wire even after a wait for a token.
 import { sleep } from './abortable-sleep.js';
 import { HostGate } from './host-gate.js';
 import { SlotQueue } from './slot-queue.js';
+import { StartSpacing } from './start-spacing.js';
+
+const noop = () => undefined;
 
 /** A 429 that extends the published pause by less than this is not published again. */
 export const ANNOUNCE_SLACK_MS = 50;
@@ -18,29 +23,29 @@ export interface SchedulerOptions {
 }
 
 export class Scheduler {
-  readonly #delay: number;
+  readonly #spacing: StartSpacing | undefined;
   readonly #now: () => number;
   readonly #slots: SlotQueue;
   readonly #gates = new Map<string, HostGate>();
   readonly #closing = new AbortController();
   readonly #onPause: ((host: string, until: number) => void) | undefined;
   readonly #allowedHosts: ReadonlySet<string> | undefined;
-  #nextStart = 0;
-  #lastStart = Number.NEGATIVE_INFINITY;
   #closed: Error | undefined;
+  readonly #restampSoon = () => this.#spacing?.restampSoon();
 
   constructor(options: SchedulerOptions) {
-    this.#delay = options.requestsDelay;
-    this.#slots = new SlotQueue(options.maxConcurrency);
     this.#now = options.now ?? Date.now;
+    this.#spacing = options.requestsDelay > 0 ? new StartSpacing(options.requestsDelay, this.#now) : undefined;
+    this.#slots = new SlotQueue(options.maxConcurrency);
     this.#onPause = options.onPause;
     this.#allowedHosts = options.allowedHosts;
   }
 
-  /** A 429 from `host`: hold new attempts for `ms` and narrow its concurrency. */
+  /** A 429 from `host`: hold new attempts for `ms`, narrow its concurrency, learn its budget. */
   throttled(host: string, ms: number): void {
     const now = this.#now();
     const gate = this.#gate(host);
+    gate.refused(now, ms);
     gate.throttled(now + ms, now);
     // Once per change of the pause: the other 429s of one burst (each a few ms later), or one that
     // ends within a pause heard from a peer, are not news.
@@ -64,9 +69,9 @@ export class Scheduler {
     gate.announced = Math.max(gate.announced, until);
   }
 
-  /** Any other response from `host`: widen its concurrency again. */
+  /** Any other response from `host`: widen its concurrency again; its time is what budgets are learned from. */
   answered(host: string): void {
-    this.#gates.get(host)?.succeeded();
+    this.#gates.get(host)?.succeeded(this.#now());
   }
 
   /** Milliseconds left in the host's pause (0 when not paused). */
@@ -81,6 +86,12 @@ export class Scheduler {
     return { active, limit };
   }
 
+  /** The budget `host` is paced to (requests per `span` ms), or undefined when it is not paced. */
+  hostBudget(host: string): { budget: number; span: number } | undefined {
+    const pacer = this.#gates.get(host)?.pacer;
+    return pacer && pacer.budget > 0 ? { budget: pacer.budget, span: pacer.span } : undefined;
+  }
+
   /**
    * Takes a slot for one attempt to `host`. Returns `undefined` when the attempt may start at once
    * (the hot path allocates nothing), else a promise that settles when it may. Pair with `release()`.
@@ -88,7 +99,7 @@ export class Scheduler {
   admit(host: string, signal: AbortSignal): Promise<void> | undefined {
     if (this.#closed) return Promise.reject(this.#closed);
     const gate = this.#gate(host);
-    if (this.#delay === 0 && gate.open(this.#now()) && this.#slots.tryTake()) {
+    if (gate.open(this.#now()) && this.#slots.tryTake()) {
       gate.slots.tryTake(); // always succeeds while the gate is open (unlimited, nobody queued)
       return undefined;
     }
@@ -97,15 +108,34 @@ export class Scheduler {
 
   /**
    * Called for each HTTP exchange of an admitted attempt right before it is handed to fetch (after
-   * any wait for a token, and again for a 401 replay). Returns `undefined` when it may go at once.
+   * any wait for a token, and again for a 401 replay): the start is spaced (requestsDelay), held
+   * while the host is paused (a 429 may have arrived while this attempt waited for its token), and
+   * paced to the host's learned budget. Returns `undefined` when it may go at once: without spacing
+   * and for a host never throttled, that is a map lookup and two comparisons.
+   *
+   * The attempt keeps its slots while it waits here: it is next to go, the wait is short (a spacing
+   * turn, or the rest of a pause or budget window), and the slots are what bounds such waiters.
    */
-  dispatch(_host: string, _signal: AbortSignal): Promise<void> | undefined {
-    return undefined;
+  dispatch(host: string, signal: AbortSignal): Promise<void> | undefined {
+    const spacing = this.#spacing;
+    const gate = this.#gates.get(host);
+    // Never throttled (or quiet again) and no spacing: nothing to wait for, nothing to count.
+    if (!spacing && (!gate || gate.pausedUntil === 0)) return undefined;
+    const now = this.#now();
+    if ((!gate || gate.startDelay(now) === 0) && (!spacing || spacing.wait(now) === 0)) {
+      this.#started(gate, now);
+      spacing?.restampSoon(); // spaces the next start from the call to fetch (start-spacing.ts)
+      return undefined;
+    }
+    const later = this.#dispatchLater(gate, signal);
+    if (spacing) void later.then(this.#restampSoon, noop); // registered before the caller awaits
+    return later;
   }
 
-  release(host: string | HostGate): void {
-    (typeof host === 'string' ? this.#gate(host) : host).slots.release();
-    this.#slots.release();
+  release(host: string): void {
+    const gate = this.#gate(host);
+    this.#giveBack(gate);
+    gate.ended();
   }
 
   /** Rejects every waiting attempt, pauses and spacing included; in-flight attempts finish. */
@@ -138,15 +168,37 @@ export class Scheduler {
       }
       // A 429 may have arrived while this attempt queued: give the slots back (other hosts may use
       // them) and wait out the new pause.
-      if (gate.pausedUntil <= this.#now()) break;
-      this.release(gate);
+      if (gate.pausedUntil <= this.#now()) return;
+      this.#giveBack(gate);
     }
-    try {
-      await this.#space(signal);
-    } catch (error) {
-      this.release(gate);
-      throw error;
+  }
+
+  #giveBack(gate: HostGate): void {
+    gate.slots.release();
+    this.#slots.release();
+  }
+
+  async #dispatchLater(gate: HostGate | undefined, outer: AbortSignal): Promise<void> {
+    const signal = AbortSignal.any([outer, this.#closing.signal]);
+    const spacing = this.#spacing;
+    for (;;) {
+      // The host first (its pause, its budget), then a turn in the connection's spacing: reserved
+      // only once the host lets this start go, so a paused host holds up no other host's turns.
+      if (gate) await this.#held(gate, signal);
+      // Timers fire late on a busy event loop: never start closer than delay to the previous start.
+      if (spacing) await spacing.space(signal);
+      // Checked and recorded with no await in between; a 429 that arrived while spacing sends it round again.
+      const now = this.#now();
+      if ((!gate || gate.startDelay(now) === 0) && (!spacing || spacing.gap(now) === 0)) {
+        this.#started(gate, now);
+        return;
+      }
     }
+  }
+
+  #started(gate: HostGate | undefined, now: number): void {
+    gate?.started();
+    this.#spacing?.started(now);
   }
 
   async #pause(gate: HostGate, signal: AbortSignal): Promise<void> {
@@ -154,17 +206,8 @@ export class Scheduler {
     for (let wait = gate.pausedUntil - this.#now(); wait > 0; wait = gate.pausedUntil - this.#now()) await sleep(wait, signal);
   }
 
-  async #space(signal: AbortSignal): Promise<void> {
-    if (this.#delay === 0) return;
-    let now = this.#now();
-    const slot = Math.max(now, this.#nextStart);
-    this.#nextStart = slot + this.#delay;
-    if (slot > now) await sleep(slot - now, signal);
-    // Timers fire late on a busy event loop: never start closer than `delay` to the previous start.
-    for (now = this.#now(); now < this.#lastStart + this.#delay; now = this.#now()) {
-      await sleep(this.#lastStart + this.#delay - now, signal);
-    }
-    this.#lastStart = now;
-    this.#nextStart = Math.max(this.#nextStart, now + this.#delay);
+  async #held(gate: HostGate, signal: AbortSignal): Promise<void> {
+    // A 429 may extend the pause or shrink the budget while we wait, hence the loop.
+    for (let wait = gate.startDelay(this.#now()); wait > 0; wait = gate.startDelay(this.#now())) await sleep(wait, signal);
   }
 }

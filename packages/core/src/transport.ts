@@ -13,7 +13,7 @@ import { hookError, runBeforeRetry } from './retry-hooks.js';
 import { backoffDelay, parseRetryAfter, retryDelay } from './retry-timing.js';
 import type { Scheduler } from './scheduler.js';
 import { type RequestTrace, type Telemetry, safely } from './telemetry.js';
-import { type RequestIdentity, wireHeaders } from './wire-headers.js';
+import { CALL_KEY, type RequestIdentity, sendOnWire, wireHeaders } from './wire-request.js';
 
 /** Per logical request, shared by its attempts. ky forwards unknown options to fetch, so it rides along. */
 export interface CallState extends RequestIdentity {
@@ -33,7 +33,7 @@ export interface CallState extends RequestIdentity {
   /** The Request a beforeRetry hook had sent instead of ky's: errors name what was sent. */
   sent?: Request;
 }
-export const CALL = 'graphwireCall';
+export const CALL = CALL_KEY;
 
 /** An attempt to be repeated after `delay` ms; `cause` is what beforeRetry hooks are shown. */
 interface Retry {
@@ -174,13 +174,13 @@ export class Transport {
     const dispatched = this.#scheduler.dispatch(call.host, outer);
     if (dispatched) await dispatched;
     const { timeout } = call;
-    if (timeout === false) return this.#fetchParts(request, authorization, call, outer, extras);
+    if (timeout === false) return sendOnWire(this.#options.fetch, request, wireHeaders(request.headers, call, authorization), outer, extras);
     const controller = new AbortController();
     // Left attached on purpose: an abort while the body downloads must still reach fetch.
     outer.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
     const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
     try {
-      return await this.#fetchParts(request, authorization, call, controller.signal, extras);
+      return await sendOnWire(this.#options.fetch, request, wireHeaders(request.headers, call, authorization), controller.signal, extras);
     } catch (error) {
       if (controller.signal.reason === TIMED_OUT) throw new TimeoutError(request);
       throw error;
@@ -189,34 +189,9 @@ export class Transport {
     }
   }
 
-  /**
-   * Body-less requests are re-issued from their parts: cheaper than fetch(Request) and just as
-   * faithful. What ky passed besides the Request (`dispatcher`, `priority`) goes with either form.
-   */
-  #fetchParts(request: Request, authorization: string | undefined, call: CallState, signal: AbortSignal, extras: Record<string, unknown> | undefined): Promise<Response> {
-    const headers = wireHeaders(request.headers, call, authorization);
-    if (request.body) return this.#options.fetch(request, withExtras({ headers, signal }, extras));
-    const init: RequestInit = {
-      method: request.method, headers, signal, redirect: request.redirect, credentials: request.credentials,
-      cache: request.cache, mode: request.mode, referrerPolicy: request.referrerPolicy, keepalive: request.keepalive,
-    };
-    if (request.integrity) init.integrity = request.integrity;
-    // `about:client` is the default; `''` (no referrer) and a URL were asked for.
-    if (request.referrer !== 'about:client') init.referrer = request.referrer;
-    return this.#options.fetch(request.url, withExtras(init, extras));
-  }
-
   #log(request: Request, outcome: string): void {
     this.#options.logger.debug(`[@graphwire/core] ${request.method} ${redactUrl(request.url)} → ${outcome}`);
   }
-}
-
-/** Adds ky's fetch-only options (not the call state) to `init`: a loop over its one or two keys, no allocation. */
-function withExtras(init: RequestInit, extras: Record<string, unknown> | undefined): RequestInit {
-  for (const key in extras) {
-    if (key !== CALL && extras[key] !== undefined) (init as Record<string, unknown>)[key] = extras[key];
-  }
-  return init;
 }
 
 /** Frees the connection of a retried response nobody will read. */

@@ -1,5 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { connect, simulator } from './support.js';
+import { CountingSession, connect, simulator } from './support.js';
+
+/** A fetch that records when each request is handed to it (Date.now(): the scheduler's clock) and how it was answered. */
+function recordingFetch() {
+  const calls: Array<{ path: string; at: number; status?: number; answeredAt?: number }> = [];
+  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const call: (typeof calls)[number] = { path: new URL(input instanceof Request ? input.url : input).pathname, at: Date.now() };
+    calls.push(call);
+    const response = await globalThis.fetch(input, init);
+    call.status = response.status;
+    call.answeredAt = Date.now();
+    return response;
+  };
+  return { calls, fetch };
+}
+
+/** Runs `total` requests through `concurrency` loops, as a batch job would; resolves to the failures. */
+async function loops(total: number, concurrency: number, send: () => Promise<unknown>): Promise<number> {
+  let next = 0;
+  let failures = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) {
+      next++;
+      await send().catch(() => failures++);
+    }
+  }));
+  return failures;
+}
 
 describe('pacing and throttling', () => {
   it('keeps requestsDelay between request starts across the connection, naive requests included', async () => {
@@ -11,6 +38,33 @@ describe('pacing and throttling', () => {
     // Measured where the requests arrive, so connection set-up can shift one arrival by a few ms.
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(60);
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(360);
+  });
+
+  it('keeps requestsDelay at the wire: measured when requests reach fetch, after the wait for the first token', async () => {
+    const graph = await simulator();
+    const { calls, fetch } = recordingFetch();
+    // The first token takes 150 ms: admitted requests wait for it, then must still go out 100 ms apart.
+    const con = connect(graph, { requestsDelay: 100, session: new CountingSession(3_600_000, 150), fetch });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => con.get(`users/user-${i + 1}`)));
+    const starts = calls.map((c) => c.at);
+    expect(starts).toHaveLength(5);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(100);
+  });
+
+  it('holds a request that got its token during a 429 pause until the pause is over', async () => {
+    const graph = await simulator({ requireAuth: false });
+    const { calls, fetch } = recordingFetch();
+    const session = new CountingSession(3_600_000, 300);
+    const con = connect(graph, { session, fetch });
+    graph.script('GET /v1.0/users', [{ status: 429, retryAfter: 1 }]);
+    const waiting = con.get('me'); // admitted at once, then waits 300 ms for its token
+    while (session.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
+    await con.naive.get(`${graph.url}/v1.0/users`); // a 429 (pause of 1 s) while `me` waits; then its retry
+    await waiting;
+    const throttled = calls.find((c) => c.status === 429)!;
+    const me = calls.find((c) => c.path === '/v1.0/me')!;
+    expect(throttled.answeredAt).toBeLessThan(me.at - 300); // the 429 came back while `me` waited for its token
+    expect(me.at - throttled.answeredAt!).toBeGreaterThanOrEqual(999); // Date.now() ticks, as above
   });
 
   it('never exceeds maxConcurrency', async () => {
@@ -67,5 +121,22 @@ describe('pacing and throttling', () => {
     await con.naive.get(`${other.url}/v1.0/me`);
     expect(performance.now() - start).toBeLessThan(1000);
     await throttled;
+  });
+
+  it('learns the budget from the first 429s and paces to it: a storm costs about one round of 429s, not one per window', async () => {
+    // 50 requests per sliding second per token; 250 requests from 20 loops need five windows.
+    const budget = 50;
+    const concurrency = 20;
+    const graph = await simulator({ throttle: { limit: budget, windowMs: 1000, retryAfterSeconds: 1, sliding: true } });
+    const con = connect(graph);
+    const failures = await loops(250, concurrency, () => con.get('me'));
+    expect(failures).toBe(0);
+    expect(graph.stats.log.filter((r) => r.status === 200)).toHaveLength(250);
+    // The first 429 costs what is in flight when the budget runs out: at most `concurrency`. Paced
+    // to the budget, the later windows cost none. On a slow machine the first burst can outlast the
+    // window, so answers that arrived just after the window's start are counted in it: the budget is
+    // overestimated by at most what was in flight then, and one more round (at most `concurrency`)
+    // corrects it. Narrowing concurrency alone costs about a round per window (60 or more here).
+    expect(graph.stats.throttled).toBeLessThanOrEqual(2 * concurrency);
   });
 });

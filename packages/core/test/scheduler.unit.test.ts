@@ -4,10 +4,13 @@ import { Scheduler } from '../src/scheduler.js';
 
 const signal = () => new AbortController().signal;
 
+/** What the transport does per attempt: admit, then dispatch right before fetch, then release. */
 async function run(scheduler: Scheduler, host: string, work: () => Promise<void>, s = signal()) {
   const admitted = scheduler.admit(host, s);
   if (admitted) await admitted;
   try {
+    const dispatched = scheduler.dispatch(host, s);
+    if (dispatched) await dispatched;
     await work();
   } finally {
     scheduler.release(host);
@@ -119,6 +122,78 @@ describe('Scheduler', () => {
     now += 100 + QUIET_MS + 1;
     expect(scheduler.admit('h', signal())).toBeUndefined();
     expect(scheduler.hostWindow('h').limit).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('dispatches at once, allocating nothing, for a host never throttled and without requestsDelay', () => {
+    const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY });
+    expect(scheduler.admit('h', signal())).toBeUndefined();
+    expect(scheduler.dispatch('h', signal())).toBeUndefined();
+    expect(scheduler.dispatch('unknown', signal())).toBeUndefined();
+  });
+
+  it('spaces at dispatch, not at admission: a wait between the two (for a token) does not eat the delay', async () => {
+    const scheduler = new Scheduler({ requestsDelay: 50, maxConcurrency: Number.POSITIVE_INFINITY });
+    // Both are admitted at once: admission no longer spaces.
+    expect(scheduler.admit('h', signal())).toBeUndefined();
+    expect(scheduler.admit('h', signal())).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 80)); // both wait for their token
+    expect(scheduler.dispatch('h', signal())).toBeUndefined();
+    const t0 = performance.now();
+    const second = scheduler.dispatch('h', signal());
+    expect(second).toBeInstanceOf(Promise);
+    await second;
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(48);
+  });
+
+  it('holds a dispatch while the host is paused by a 429 that came after the attempt was admitted', async () => {
+    const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY });
+    expect(scheduler.admit('h', signal())).toBeUndefined();
+    expect(scheduler.admit('h', signal())).toBeUndefined();
+    expect(scheduler.dispatch('h', signal())).toBeUndefined();
+    scheduler.release('h');
+    scheduler.throttled('h', 120); // the first attempt's answer: a 429
+    const t0 = performance.now();
+    const held = scheduler.dispatch('h', signal());
+    expect(held).toBeInstanceOf(Promise);
+    await held;
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(110);
+    // A pause heard from a peer holds it just the same.
+    scheduler.heard('h', Date.now() + 100);
+    const heard = new AbortController();
+    const waiting = scheduler.dispatch('h', heard.signal);
+    expect(waiting).toBeInstanceOf(Promise);
+    heard.abort(new Error('gave up'));
+    await expect(waiting).rejects.toThrow('gave up');
+  });
+
+  it('paces dispatches to the budget learned from a 429: B at once, then the rest wait', async () => {
+    let now = 1000;
+    const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY, now: () => now });
+    // 30 attempts admitted; 13 go out: 12 are answered, the 13th draws a 429 with a pause of 1 s.
+    // The other 17 (still waiting for a token, say) are dispatched after the pause.
+    for (let i = 0; i < 30; i++) expect(scheduler.admit('h', signal())).toBeUndefined();
+    for (let i = 0; i < 13; i++) expect(scheduler.dispatch('h', signal())).toBeUndefined();
+    for (let i = 0; i < 12; i++) {
+      scheduler.release('h');
+      scheduler.answered('h');
+    }
+    scheduler.release('h');
+    scheduler.throttled('h', 1000);
+    expect(scheduler.hostBudget('h')).toBeUndefined(); // learned once the pause is over
+    now += 1006; // the pause, and a span (W plus the margin) since the answers, are over
+    const controller = new AbortController();
+    const dispatched = Array.from({ length: 17 }, () => scheduler.dispatch('h', controller.signal));
+    expect(scheduler.hostBudget('h')).toEqual({ budget: 12, span: 1005 });
+    expect(dispatched.slice(0, 12).every((d) => d === undefined)).toBe(true);
+    expect(dispatched.slice(12).every((d) => d instanceof Promise)).toBe(true);
+    controller.abort(new Error('done'));
+    for (const waiting of dispatched.slice(12)) await expect(waiting).rejects.toThrow('done');
+    for (let i = 0; i < 17; i++) scheduler.release('h');
+    // Pacing ends with the concurrency window, after a quiet period.
+    now += QUIET_MS + 1;
+    expect(scheduler.admit('h', signal())).toBeUndefined();
+    expect(scheduler.dispatch('h', signal())).toBeUndefined();
+    expect(scheduler.hostBudget('h')).toBeUndefined();
   });
 
   it('leaves other hosts alone', () => {

@@ -32,6 +32,7 @@ const THROTTLE_RULES = {
   windowMs: rules.positiveMilliseconds,
   retryAfterSeconds: nonNegative,
   retryAfterFormat: oneOf('seconds', 'date'),
+  sliding: rules.boolean,
 };
 
 const FAULT_RULES = {
