@@ -172,7 +172,11 @@ export class Transport {
     outer.throwIfAborted();
     // Start-time pacing (requestsDelay) is applied here, at the wire: after any wait for a token.
     const dispatched = this.#scheduler.dispatch(call.host, outer);
-    if (dispatched) await dispatched;
+    if (dispatched) {
+      const began = Date.now();
+      await dispatched;
+      if (call.trace) call.trace.pauseMs += Date.now() - began;
+    }
     const { timeout } = call;
     if (timeout === false) return sendOnWire(this.#options.fetch, request, wireHeaders(request.headers, call, authorization), outer, extras);
     const controller = new AbortController();

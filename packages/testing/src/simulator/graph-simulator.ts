@@ -45,7 +45,8 @@ export interface GraphSimulatorOptions {
   /** Default `true`: every `/v1.0` and `/beta` route needs a valid bearer. `false` skips authentication entirely. */
   requireAuth?: boolean;
   /**
-   * A request budget per token (per client IP without one) per fixed window; past it, 429
+   * A request budget per token (per client IP without one) per window (fixed, or sliding with
+   * `sliding: true`); past it, 429
    * `TooManyRequests` with `Retry-After`, and the request is not executed. Default: no throttling.
    */
   throttle?: ThrottleOptions;
