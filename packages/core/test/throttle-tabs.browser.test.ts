@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startGraphSimulator, type GraphSimulator } from '@graphwire/testing';
 import { launchChromium, type Browser } from '../../msal-browser/test/support/chromium.js';
-import { assertCoreBuilt, pageServer } from './portable/drivers.js';
+import { IMPORT_MAP, assertCoreBuilt, pageServer } from './portable/drivers.js';
 
 
 // Each tab: a Connection to the simulator (given as ?sim=) whose throttle channel is shared by name.
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>graphwire throttle tabs</title>
-<script type="importmap">{ "imports": { "@graphwire/core": "/core/index.js", "ky": "/ky/index.js" } }</script>
+${IMPORT_MAP}
 <script type="module">
   import { BroadcastChannelThrottle, Connection, StaticTokenSession } from '@graphwire/core';
   const sim = new URL(location.href).searchParams.get('sim');

@@ -30,6 +30,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = join(here, '../../../..');
 const CORE_DIST = join(REPO, 'packages/core/dist');
 const KY_DIST = dirname(createRequire(join(REPO, 'packages/core/package.json')).resolve('ky'));
+/** The import map a page needs to load the built core the way an SPA's bundler-free build would (served by pageServer). */
+export const IMPORT_MAP = '<script type="importmap">{ "imports": { "@graphwire/core": "/core/index.js", "ky": "/ky/index.js", "is-network-error": "/is-network-error/index.js" } }</script>';
 const IS_NETWORK_ERROR = dirname(createRequire(join(REPO, 'packages/core/package.json')).resolve('is-network-error'));
 
 /**
@@ -235,7 +237,7 @@ export const INSECURE_HOST = 'portability.test';
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>graphwire portability</title>
-<script type="importmap">{ "imports": { "@graphwire/core": "/core/index.js", "ky": "/ky/index.js", "is-network-error": "/is-network-error/index.js" } }</script>
+${IMPORT_MAP}
 <script type="module">
   import { resultLine, runScenario } from '/portable/scenario.mjs';
   const sim = new URL(location.href).searchParams.get('sim');
