@@ -51,11 +51,7 @@ export class HostGate {
 
   /** Not paused and not narrowed: an attempt may take the fast path. */
   open(now: number): boolean {
-    if (this.pausedUntil !== 0 && now - this.pausedUntil > QUIET_MS) {
-      this.pausedUntil = 0;
-      this.#setWindow(UNLIMITED);
-      this.pacer.reset();
-    }
+    this.#quiet(now);
     return this.#window === UNLIMITED && this.pausedUntil <= now;
   }
 
@@ -70,15 +66,23 @@ export class HostGate {
     this.#inFlight++;
   }
 
-  /**
-   * An attempt released its slot. The scheduler does not know whether it reached fetch: one that
-   * never did (its token failed, it was aborted while waiting) leaves the count one too low, a 401
-   * replay (two exchanges) one too high. Kept within the attempts still holding a slot, either
-   * error is gone once the host's requests in flight are.
-   */
+  /** An exchange handed to fetch is over: its attempt released its slot, or its 401 is being replayed. */
   ended(): void {
     if (this.#inFlight > 0) this.#inFlight--;
     if (this.#inFlight > this.slots.active) this.#inFlight = this.slots.active;
+  }
+
+  /**
+   * QUIET_MS after the last pause, noticed when a request finds the host open: unlimited and unpaced
+   * again. Requests already queued stay paced until the queue drains: ending it for them would send
+   * them all at once into a fresh round of 429s.
+   */
+  #quiet(now: number): void {
+    if (this.pausedUntil !== 0 && now - this.pausedUntil > QUIET_MS) {
+      this.pausedUntil = 0;
+      this.#setWindow(UNLIMITED);
+      this.pacer.reset();
+    }
   }
 
   #setWindow(window: number): void {

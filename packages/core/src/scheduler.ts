@@ -1,14 +1,12 @@
-// Connection-wide admission of request attempts: a concurrency cap and per-host throttling state
-// after a 429 (host-gate.ts), when an attempt is admitted; python-o365's `requests_delay` (spacing
-// between starts, start-spacing.ts), the host's pause and its learned budget (budget-pacer.ts), when
-// each HTTP exchange is handed to fetch, so they hold at the wire even after a wait for a token.
+// Admission of request attempts: a concurrency cap and per-host throttling state (host-gate.ts) when
+// an attempt is admitted; `requests_delay` spacing (start-spacing.ts), the host's pause and learned
+// budget (budget-pacer.ts) when each exchange is handed to fetch: at the wire, after any token wait.
 import { sleep } from './abortable-sleep.js';
 import { HostGate } from './host-gate.js';
 import { SlotQueue } from './slot-queue.js';
 import { StartSpacing } from './start-spacing.js';
 
 const noop = () => undefined;
-
 /** A 429 that extends the published pause by less than this is not published again. */
 export const ANNOUNCE_SLACK_MS = 50;
 
@@ -47,8 +45,7 @@ export class Scheduler {
     const gate = this.#gate(host);
     gate.refused(now, ms);
     gate.throttled(now + ms, now);
-    // Once per change of the pause: the other 429s of one burst (each a few ms later), or one that
-    // ends within a pause heard from a peer, are not news.
+    // Once per change of the pause: the other 429s of one burst, or one within a heard pause, are not news.
     if (this.#onPause && gate.pausedUntil > gate.announced + ANNOUNCE_SLACK_MS) {
       gate.announced = gate.pausedUntil;
       this.#onPause(host, gate.pausedUntil);
@@ -82,8 +79,7 @@ export class Scheduler {
 
   /** Requests to `host` in flight now, and how many it may have (Infinity when not narrowed). */
   hostWindow(host: string): { active: number; limit: number } {
-    const { active, limit } = this.#gate(host).slots;
-    return { active, limit };
+    return { active: this.#gate(host).slots.active, limit: this.#gate(host).slots.limit };
   }
 
   /** The budget `host` is paced to (requests per `span` ms), or undefined when it is not paced. */
@@ -108,17 +104,16 @@ export class Scheduler {
 
   /**
    * Called for each HTTP exchange of an admitted attempt right before it is handed to fetch (after
-   * any wait for a token, and again for a 401 replay): the start is spaced (requestsDelay), held
-   * while the host is paused (a 429 may have arrived while this attempt waited for its token), and
-   * paced to the host's learned budget. Returns `undefined` when it may go at once: without spacing
-   * and for a host never throttled, that is a map lookup and two comparisons.
-   *
-   * The attempt keeps its slots while it waits here: it is next to go, the wait is short (a spacing
-   * turn, or the rest of a pause or budget window), and the slots are what bounds such waiters.
+   * any wait for a token; again, as `replay`, for a 401 replay): the start is spaced (requestsDelay),
+   * held while the host is paused (a 429 may have come during the token wait), and paced to the
+   * host's learned budget. Returns `undefined` when it may go at once: without spacing and for a
+   * host never throttled, that is a map lookup and two comparisons. The host slot is kept meanwhile.
    */
-  dispatch(host: string, signal: AbortSignal): Promise<void> | undefined {
+  dispatch(host: string, signal: AbortSignal, replay = false): Promise<void> | undefined {
     const spacing = this.#spacing;
     const gate = this.#gates.get(host);
+    // The rejected exchange is over: the replay is a start of its own (else it waits on its own place).
+    if (replay) gate?.ended();
     // Never throttled (or quiet again) and no spacing: nothing to wait for, nothing to count.
     if (!spacing && (!gate || gate.pausedUntil === 0)) return undefined;
     const now = this.#now();
@@ -132,10 +127,11 @@ export class Scheduler {
     return later;
   }
 
-  release(host: string): void {
+  /** `started`: whether the attempt reached fetch (a dispatch went through), so it counts as ended. */
+  release(host: string, started = true): void {
     const gate = this.#gate(host);
     this.#giveBack(gate);
-    gate.ended();
+    if (started) gate.ended();
   }
 
   /** Rejects every waiting attempt, pauses and spacing included; in-flight attempts finish. */
@@ -148,10 +144,9 @@ export class Scheduler {
 
   #gate(host: string): HostGate {
     let gate = this.#gates.get(host);
-    if (!gate) {
-      this.#gates.set(host, (gate = new HostGate()));
-      if (this.#closed) gate.slots.close(this.#closed);
-    }
+    if (gate) return gate;
+    this.#gates.set(host, (gate = new HostGate()));
+    if (this.#closed) gate.slots.close(this.#closed);
     return gate;
   }
 
@@ -166,8 +161,7 @@ export class Scheduler {
         gate.slots.release();
         throw error;
       }
-      // A 429 may have arrived while this attempt queued: give the slots back (other hosts may use
-      // them) and wait out the new pause.
+      // A 429 came while this attempt queued: slots back (other hosts may use them), wait it out.
       if (gate.pausedUntil <= this.#now()) return;
       this.#giveBack(gate);
     }
@@ -196,18 +190,30 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Waits out the host's pause and budget, lending a maxConcurrency slot meanwhile (other hosts'
+   * requests must not wait behind it); one is taken back, also when aborted, for release() to return.
+   */
+  async #held(gate: HostGate, signal: AbortSignal): Promise<void> {
+    if (gate.startDelay(this.#now()) === 0) return;
+    const lend = this.#slots.limit !== Number.POSITIVE_INFINITY;
+    if (lend) this.#slots.release();
+    try {
+      // A 429 may extend the pause or shrink the budget while we wait, hence the loop.
+      for (let wait = gate.startDelay(this.#now()); wait > 0; wait = gate.startDelay(this.#now())) await sleep(wait, signal);
+      if (lend) await this.#slots.take(signal);
+    } catch (error) {
+      if (lend) this.#slots.forceTake();
+      throw error;
+    }
+  }
+
   #started(gate: HostGate | undefined, now: number): void {
     gate?.started();
     this.#spacing?.started(now);
   }
 
   async #pause(gate: HostGate, signal: AbortSignal): Promise<void> {
-    // The pause may be extended by another 429 while we wait, hence the loop.
-    for (let wait = gate.pausedUntil - this.#now(); wait > 0; wait = gate.pausedUntil - this.#now()) await sleep(wait, signal);
-  }
-
-  async #held(gate: HostGate, signal: AbortSignal): Promise<void> {
-    // A 429 may extend the pause or shrink the budget while we wait, hence the loop.
-    for (let wait = gate.startDelay(this.#now()); wait > 0; wait = gate.startDelay(this.#now())) await sleep(wait, signal);
+    for (let wait = gate.pausedUntil - this.#now(); wait > 0; wait = gate.pausedUntil - this.#now()) await sleep(wait, signal); // may be extended meanwhile
   }
 }

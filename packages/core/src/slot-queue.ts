@@ -56,6 +56,11 @@ export class SlotQueue {
     });
   }
 
+  /** Counts a slot as taken whatever the limit: to keep take/release paired on an error path. */
+  forceTake(): void {
+    this.#active++;
+  }
+
   release(): void {
     this.#active--;
     this.#drain();

@@ -30,6 +30,8 @@ export interface CallState extends RequestIdentity {
   beforeRetry: readonly BeforeRetryHook[] | undefined;
   /** ky's normalized options, captured for those hooks by a beforeRequest hook. */
   kyOptions?: BeforeRetryState['options'];
+  /** The attempt whose exchange last went through dispatch (so reached, or was about to reach, fetch). */
+  dispatched?: number;
   /** The Request a beforeRetry hook had sent instead of ky's: errors name what was sent. */
   sent?: Request;
 }
@@ -80,7 +82,7 @@ export class Transport {
     for (;;) {
       // A body can be sent once: keep an unsent copy while another attempt may follow.
       const spare = request.body && call.attempt < call.policy.limit ? request.clone() : undefined;
-      const outcome = await this.#attempt(request, call, extras);
+      const outcome = await this.#attempt(request, signal, call, extras);
       if (outcome instanceof Response) return outcome;
       await sleep(outcome.delay, signal);
       request = spare ?? request;
@@ -103,13 +105,13 @@ export class Transport {
   };
 
   /** One attempt: the final Response, or how long to wait before the next one. */
-  async #attempt(request: Request, call: CallState, extras: Record<string, unknown> | undefined): Promise<Response | Retry> {
+  async #attempt(request: Request, signal: AbortSignal, call: CallState, extras: Record<string, unknown> | undefined): Promise<Response | Retry> {
     const attempt = ++call.attempt;
     const { trace, policy } = call;
     if (trace && attempt > 1) safely(() => trace.observer.retry?.({ attempt, reason: trace.retryReason ?? 'unknown' }));
     // Same origin, same decision (query strings added by ky do not matter); anything else is re-checked.
     const bearer = call.bearer && (request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url));
-    const admitted = this.#scheduler.admit(call.host, request.signal);
+    const admitted = this.#scheduler.admit(call.host, signal);
     let waited = 0; // admitted at once: no clock read on the hot path
     if (admitted) {
       const began = Date.now();
@@ -129,7 +131,7 @@ export class Transport {
       if (delay === undefined) throw error;
       return { delay, cause: error as Error };
     } finally {
-      this.#scheduler.release(call.host);
+      this.#scheduler.release(call.host, call.dispatched === attempt);
     }
     const { status } = response;
     if (status !== 429) this.#scheduler.answered(call.host);
@@ -171,12 +173,14 @@ export class Transport {
     const outer = request.signal;
     outer.throwIfAborted();
     // Start-time pacing (requestsDelay) is applied here, at the wire: after any wait for a token.
-    const dispatched = this.#scheduler.dispatch(call.host, outer);
+    // A 401 replay is the attempt's second exchange: spaced and held again, counted once.
+    const dispatched = this.#scheduler.dispatch(call.host, outer, call.dispatched === call.attempt);
     if (dispatched) {
       const began = Date.now();
       await dispatched;
       if (call.trace) call.trace.pauseMs += Date.now() - began;
     }
+    call.dispatched = call.attempt;
     const { timeout } = call;
     if (timeout === false) return sendOnWire(this.#options.fetch, request, wireHeaders(request.headers, call, authorization), outer, extras);
     const controller = new AbortController();

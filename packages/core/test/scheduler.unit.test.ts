@@ -196,6 +196,51 @@ describe('Scheduler', () => {
     expect(scheduler.hostBudget('h')).toBeUndefined();
   });
 
+  /** 13 dispatched, 12 answered, the 13th a 429 pausing 1 s: the host is then paced to 12 per 1005 ms. */
+  function pacedHost(options: { maxConcurrency?: number } = {}) {
+    const clock = { now: 1000 };
+    const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: options.maxConcurrency ?? Number.POSITIVE_INFINITY, now: () => clock.now });
+    for (let i = 0; i < 13; i++) {
+      expect(scheduler.admit('h', signal())).toBeUndefined();
+      expect(scheduler.dispatch('h', signal())).toBeUndefined();
+    }
+    for (let i = 0; i < 12; i++) {
+      scheduler.release('h');
+      scheduler.answered('h');
+    }
+    scheduler.release('h');
+    scheduler.throttled('h', 1000);
+    clock.now += 1006;
+    return { scheduler, clock };
+  }
+
+  it('counts a 401 replay as a start of its own, so paced replays never wait on their own attempts', () => {
+    const { scheduler } = pacedHost();
+    // The budget's 12 go out; each is answered 401 and replayed: the rejected exchange is over.
+    for (let i = 0; i < 12; i++) expect(scheduler.dispatch('h', signal())).toBeUndefined();
+    // Before, each replay counted a second start: 12 in flight with nothing at the server, and a stall.
+    for (let i = 0; i < 12; i++) expect(scheduler.dispatch('h', signal(), true)).not.toBeInstanceOf(Promise);
+  });
+
+  it("lends a maxConcurrency slot while a host's pause holds it at dispatch, so other hosts go on", async () => {
+    const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: 1 });
+    const held = new AbortController();
+    expect(scheduler.admit('h', held.signal)).toBeUndefined(); // the only slot
+    scheduler.throttled('h', 60_000); // a 429 arrived while this attempt waited for its token
+    const waiting = scheduler.dispatch('h', held.signal);
+    expect(waiting).toBeInstanceOf(Promise);
+    await Promise.resolve();
+    // Before, another host waited behind it until the pause ended.
+    expect(scheduler.admit('other', signal())).toBeUndefined();
+    expect(scheduler.admit('other', signal())).toBeInstanceOf(Promise); // the cap still holds
+    scheduler.release('other');
+    held.abort(new Error('gave up'));
+    await expect(waiting).rejects.toThrow('gave up');
+    scheduler.release('h', false); // it never reached fetch; it gives back the slot it took back
+    await new Promise((r) => setTimeout(r, 0));
+    expect(scheduler.admit('other', signal())).toBeInstanceOf(Promise); // the queued one above has it
+  });
+
   it('leaves other hosts alone', () => {
     const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY });
     expect(scheduler.admit('a', signal())).toBeUndefined();
