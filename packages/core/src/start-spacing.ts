@@ -11,6 +11,8 @@ export class StartSpacing {
   readonly #clock: () => number;
   #nextTurn = 0;
   #lastStart = Number.NEGATIVE_INFINITY;
+  /** Turns reserved by waiters still sleeping: an aborted waiter's turn is given back through them. */
+  readonly #waiting = new Set<number>();
   readonly #restamp = () => this.restamp(this.#clock());
 
   constructor(delay: number, clock: () => number = Date.now) {
@@ -37,9 +39,27 @@ export class StartSpacing {
 
   /** Sleeps until a reserved turn, then until the gap to the real previous start is kept. */
   async space(signal: AbortSignal): Promise<void> {
-    const turn = this.reserve(this.#clock());
-    if (turn > 0) await sleep(turn, signal);
-    for (let gap = this.gap(this.#clock()); gap > 0; gap = this.gap(this.#clock())) await sleep(gap, signal);
+    const now = this.#clock();
+    const wait = this.reserve(now);
+    const turn = now + wait;
+    this.#waiting.add(turn);
+    try {
+      if (wait > 0) await sleep(wait, signal);
+      for (let gap = this.gap(this.#clock()); gap > 0; gap = this.gap(this.#clock())) await sleep(gap, signal);
+    } catch (error) {
+      this.#giveBack(turn);
+      throw error;
+    } finally {
+      this.#waiting.delete(turn);
+    }
+  }
+
+  /** An aborted waiter's turn: the next reservation goes right after the turns still waited for. */
+  #giveBack(turn: number): void {
+    this.#waiting.delete(turn);
+    let last = this.#lastStart;
+    for (const other of this.#waiting) if (other > last) last = other;
+    this.#nextTurn = Math.min(this.#nextTurn, last + this.delay);
   }
 
   /** The start at `now` was stamped before fetch was called: space the next one from `now`. */

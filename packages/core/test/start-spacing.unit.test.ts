@@ -30,4 +30,20 @@ describe('StartSpacing', () => {
     spacing.restamp(990);
     expect(spacing.gap(1104)).toBe(0);
   });
+  it('gives the turns of aborted waiters back, so a later start does not wait for them', async () => {
+    const now = 1000;
+    const spacing = new StartSpacing(100, () => now);
+    spacing.started(now);
+    const kept = new AbortController();
+    const stays = spacing.space(kept.signal); // turn 1100: it still waits
+    const gaveUp = new AbortController();
+    const waiters = Array.from({ length: 8 }, () => spacing.space(gaveUp.signal)); // turns 1200 … 1900
+    gaveUp.abort(new Error('gave up'));
+    for (const waiter of waiters) await expect(waiter).rejects.toThrow('gave up');
+    // The next start goes right after the one still waiting (1200), not after 8 abandoned turns (2000).
+    expect(spacing.reserve(now)).toBe(200);
+    kept.abort(new Error('done'));
+    await expect(stays).rejects.toThrow('done');
+    expect(spacing.reserve(now)).toBe(100); // only the gap to the real previous start is left
+  });
 });
