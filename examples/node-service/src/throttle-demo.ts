@@ -11,8 +11,8 @@ export interface ThrottleDemoResult {
 
 /**
  * 60 GETs, one every 10 ms, against a budget of 20 per second. The first 429 pauses the whole
- * connection until its Retry-After, so the requests started meanwhile wait instead of each drawing
- * its own 429; every request still succeeds.
+ * connection until its Retry-After and the connection paces to the budget it revealed, so the
+ * requests started meanwhile wait instead of each drawing its own 429; every request still succeeds.
  */
 export async function throttleBurst(con: Connection, simulator: Pick<GraphSimulator, 'stats'>, print: (line: string) => void): Promise<ThrottleDemoResult> {
   const requests = 60;
