@@ -25,6 +25,6 @@ export async function throttleBurst(con: Connection, simulator: Pick<GraphSimula
   }
   await Promise.all(pending);
   const result = { requests, tooManyRequests: simulator.stats.throttled - before, ms: Date.now() - started };
-  print(`Throttling: ${requests} requests under a 20/s budget took ${result.ms} ms; the simulator sent ${result.tooManyRequests} × 429, all retried`);
+  print(`Throttling: ${requests} requests under a 20/s budget took ${result.ms} ms; the simulator sent ${result.tooManyRequests} × 429${result.tooManyRequests > 0 ? ', all retried' : ''}`);
   return result;
 }

@@ -18,6 +18,8 @@ export interface BatchContext {
   toRelative(url: string | URL): { url: string; absolute: string };
   /** Pause the Graph host, as a direct 429 would. */
   throttled(ms: number, count: number): void;
+  /** Items answered (each spent the host's budget, which pacing learns from answers). */
+  answered(count: number): void;
   policy: RetryPolicy;
 }
 
@@ -145,6 +147,7 @@ class BatchRun<T> {
     let readyIn = 0;
     let throttledFor = 0;
     let throttledItems = 0;
+    let answeredItems = 0;
     for (const i of call) { // dependencies come before their dependents in a call
       const item = this.items[i]!;
       const wire = byId.get(item.id);
@@ -157,7 +160,8 @@ class BatchRun<T> {
       if (wire.status === 429) {
         throttledItems++; // a 429 pauses the host even when the item has no retries left
         throttledFor = Math.max(throttledFor, waitMs);
-      }
+      } else if (wire.status !== 424) answeredItems++; // a 424 was never run
+
       if (transient && this.#retries[i]! < policy.limit) {
         retry.add(i);
         this.#retries[i]!++;
@@ -166,6 +170,7 @@ class BatchRun<T> {
         retry.add(i); // it goes with the throttled dependency
       }
     }
+    if (answeredItems > 0) this.context.answered(answeredItems);
     if (throttledItems > 0) this.context.throttled(throttledFor, throttledItems);
     for (const i of call) if (!retry.has(i)) this.#final(i, byId.get(this.items[i]!.id));
     if (retry.size === 0) return;

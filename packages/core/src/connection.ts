@@ -99,6 +99,7 @@ export class Connection extends VerbMethods {
       post: (body, signal) => this.post('$batch', { body, signal, raiseHttpErrors: true }).json(),
       toRelative: (url) => this.#relative(url),
       throttled: (ms: number, count?: number) => this.#executor.throttled(host, ms, count),
+      answered: (count: number) => this.#executor.answered(host, count),
       policy: this.#retry,
     }, requests, options);
   }

@@ -144,6 +144,11 @@ export class Executor {
     return traced(trace, call, () => this.#ky(target.url, kyOptions));
   }
 
+  /** `$batch` items answered: each spent the host's budget, as a direct request would have. */
+  answered(host: string, count: number): void {
+    this.#scheduler.answered(host, count);
+  }
+
   /** 429s seen outside an attempt (throttled `$batch` sub-requests): pause `host` as a direct 429 would. */
   throttled(host: string, ms: number, count = 1): void {
     const pause = Math.min(ms, this.#options.retry.maxRetryAfter);

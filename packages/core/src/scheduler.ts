@@ -66,15 +66,15 @@ export class Scheduler {
     gate.announced = Math.max(gate.announced, until);
   }
 
-  /** Any other response from `host`: widen its concurrency again; its time is what budgets are learned from. */
-  answered(host: string): void {
-    this.#gates.get(host)?.succeeded(this.#now());
+  /** Any other response from `host` (or `count` $batch items): widen its concurrency; budgets are learned from these. */
+  answered(host: string, count = 1): void {
+    const gate = this.#gates.get(host);
+    for (let i = 0, now = this.#now(); gate && i < count; i++) gate.succeeded(now);
   }
 
   /** Milliseconds left in the host's pause (0 when not paused). */
   pausedFor(host: string): number {
-    const gate = this.#gates.get(host);
-    return gate ? Math.max(0, gate.pausedUntil - this.#now()) : 0;
+    return Math.max(0, (this.#gates.get(host)?.pausedUntil ?? 0) - this.#now());
   }
 
   /** Requests to `host` in flight now, and how many it may have (Infinity when not narrowed). */

@@ -241,6 +241,21 @@ describe('Scheduler', () => {
     expect(scheduler.admit('other', signal())).toBeInstanceOf(Promise); // the queued one above has it
   });
 
+  it('learns a budget from $batch items as from single answers: each spent one unit of it', () => {
+    let now = 1000;
+    const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY, now: () => now });
+    for (let call = 0; call < 2; call++) {
+      expect(scheduler.admit('h', signal())).toBeUndefined();
+      expect(scheduler.dispatch('h', signal())).toBeUndefined();
+      scheduler.release('h');
+    }
+    scheduler.answered('h', 20); // the first $batch call: 20 items answered
+    scheduler.throttled('h', 1000); // the second drew a 429
+    now += 1006;
+    expect(scheduler.dispatch('h', signal())).toBeUndefined();
+    expect(scheduler.hostBudget('h')).toEqual({ budget: 20, span: 1005 });
+  });
+
   it('leaves other hosts alone', () => {
     const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY });
     expect(scheduler.admit('a', signal())).toBeUndefined();
