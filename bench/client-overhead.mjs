@@ -1,0 +1,31 @@
+// graphwire's own CPU per request, without a network: the Connection gets an injected fetch that
+// answers at once, so what is left is graphwire + ky. For profiling (`node --cpu-prof
+// bench/client-overhead.mjs`), not a figure to compare with other clients (they make real requests
+// in `npm run bench`).   node bench/client-overhead.mjs        (BENCH_N=30000 to change the sample)
+import { Connection, StaticTokenSession } from '@graphwire/core';
+
+const N = Number(process.env.BENCH_N ?? 30_000);
+const C = 64;
+const body = JSON.stringify({ id: 'user-1', displayName: 'User 1', userPrincipalName: 'user1@contoso.test' });
+const answer = async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+const con = new Connection({ session: new StaticTokenSession('bench-token'), fetch: answer });
+
+async function run(n, concurrency) {
+  let started = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (started++ < n) await con.get('me').json();
+  }));
+}
+
+await run(5_000, C); // warm-up
+for (const concurrency of [1, C]) {
+  const rounds = [];
+  for (let round = 0; round < 5; round++) {
+    const cpu = process.cpuUsage();
+    await run(N, concurrency);
+    const { user, system } = process.cpuUsage(cpu);
+    rounds.push((user + system) / N);
+  }
+  rounds.sort((a, b) => a - b);
+  console.log(`c=${concurrency}: ${rounds[2].toFixed(1)} µs CPU per request (median of 5 rounds of ${N})`);
+}
