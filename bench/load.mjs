@@ -1,7 +1,7 @@
 // The request loops the scenarios are made of. Each measures in the process that runs it:
 // wall time with performance.now(), this process's CPU with process.cpuUsage().
 
-/** `n` requests, at most `concurrency` in flight; resolves to the number of failed ones. */
+/** `n` requests, at most `concurrency` in flight; resolves to `{ failures, errors }`. */
 export async function runConcurrent(fn, n, concurrency) {
   let next = 0;
   let failures = 0;

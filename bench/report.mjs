@@ -30,7 +30,7 @@ export function machine() {
 export function scenarioTables(r, config) {
   const out = [];
   if (r.sanity) out.push(textTable('Sanity: what the stand-in saw from each client (bearer token = its own)', ['client', 'warm-up requests', 'authorization', 'sdkversion', 'client-request-id', 'connections', 'new while measuring'],
-    r.sanity.map((s) => [s.client, int(s.requests), `Bearer ${s.token}`, s.sdkVersion ?? '(none)', s.clientRequestId ? 'yes' : 'no', s.connections, s.connectionsWhileMeasuring ?? '—'])));
+    r.sanity.map((s) => [s.client, int(s.requests), s.token ? 'its own bearer' : 'none', s.sdkVersion ?? '(none)', s.clientRequestId ? 'yes' : 'no', s.connections, s.connectionsWhileMeasuring ?? '—'])));
   if (r.latency) out.push(textTable(`1. Latency, c=1: ${config.latency.n} sequential GET /me per round, ${config.rounds} rounds (median of round medians; × = median of per-round ratios)`,
     ['client', 'median µs', '× raw A', 'round medians µs', 'p90 µs', 'CPU µs/req', 'CPU × raw A'],
     Object.entries(r.latency).map(([n, s]) => [n, int(s.medianUs), ratio(s.medianUsRatio), `${int(s.medianUsMin)}–${int(s.medianUsMax)}`, int(s.p90Us), int(s.cpuUsPerReq), ratio(s.cpuUsPerReqRatio)])));

@@ -13,7 +13,7 @@ import { hookError, runBeforeRetry } from './retry-hooks.js';
 import { backoffDelay, parseRetryAfter, retryDelay } from './retry-timing.js';
 import type { Scheduler } from './scheduler.js';
 import { type RequestTrace, type Telemetry, safely } from './telemetry.js';
-import { CALL_KEY, type RequestIdentity, sendOnWire, wireHeaders } from './wire-request.js';
+import { CALL, type RequestIdentity, sendOnWire, wireHeaders } from './wire-request.js';
 
 /** Per logical request, shared by its attempts. ky forwards unknown options to fetch, so it rides along. */
 export interface CallState extends RequestIdentity {
@@ -35,7 +35,7 @@ export interface CallState extends RequestIdentity {
   /** The Request a beforeRetry hook had sent instead of ky's: errors name what was sent. */
   sent?: Request;
 }
-export const CALL = CALL_KEY;
+export { CALL };
 
 /** An attempt to be repeated after `delay` ms; `cause` is what beforeRetry hooks are shown. */
 interface Retry {
@@ -99,8 +99,7 @@ export class Transport {
         if (outcome.response) return outcome.response;
       }
       discard(outcome);
-      call.sent = decision.request ?? request;
-      if (decision.request) request = decision.request;
+      if (decision.request) request = call.sent = decision.request;
     }
   };
 

@@ -6,7 +6,7 @@ import { VERSION } from './version.js';
 
 const SDK_VERSION = `graphwire/${VERSION}`;
 /** The option the call state rides in through ky (ky forwards unknown options to fetch). */
-export const CALL_KEY = 'graphwireCall';
+export const CALL = 'graphwireCall';
 
 export interface RequestIdentity {
   /** A Graph host: SdkVersion goes with the request. */
@@ -48,7 +48,7 @@ export function sendOnWire(
 /** Adds ky's fetch-only options (not the call state) to `init`: a loop over its one or two keys, no allocation. */
 function withExtras(init: RequestInit, extras: Record<string, unknown> | undefined): RequestInit {
   for (const key in extras) {
-    if (key !== CALL_KEY && extras[key] !== undefined) (init as Record<string, unknown>)[key] = extras[key];
+    if (key !== CALL && extras[key] !== undefined) (init as Record<string, unknown>)[key] = extras[key];
   }
   return init;
 }

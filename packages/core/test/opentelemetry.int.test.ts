@@ -127,6 +127,7 @@ describe('spans', () => {
     const { con, spans, metrics } = await traced();
     await expect(con.get('users/nobody')).rejects.toBeInstanceOf(GraphError);
     await con.fetch('users/nobody');
+    expect(spans()).toHaveLength(2);
     for (const span of spans()) {
       expect(span.attributes).toMatchObject({ 'http.response.status_code': 404, 'error.type': '404' });
       expect(span.attributes['graphwire.request_id']).toBeTruthy();

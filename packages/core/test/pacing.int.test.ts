@@ -139,4 +139,43 @@ describe('pacing and throttling', () => {
     // corrects it. Narrowing concurrency alone costs about a round per window (60 or more here).
     expect(graph.stats.throttled).toBeLessThanOrEqual(2 * concurrency);
   });
+  it("under maxConcurrency, requests held by one host's pause do not hold up another host", async () => {
+    const graph = await simulator();
+    const other = await simulator({ requireAuth: false });
+    const con = connect(graph, { maxConcurrency: 2 });
+    graph.script('GET /v1.0/me', [{ status: 429, retryAfter: 1 }]);
+    await con.get('me'); // drew the 429, waited it out: the host is known to throttle
+    graph.script('GET /v1.0/users', [{ status: 429, retryAfter: 1 }]);
+    const done: string[] = [];
+    const first = con.get('users').then(() => done.push('graph'));
+    while (graph.stats.throttled < 2) await new Promise((r) => setTimeout(r, 5));
+    // Two more for the paused host take both slots and wait at dispatch for the pause.
+    const queued = [con.get('me'), con.get('me')].map((p) => p.then(() => done.push('graph')));
+    await new Promise((r) => setTimeout(r, 20));
+    await con.naive.get(`${other.url}/v1.0/me`).then(() => done.push('other'));
+    await Promise.all([first, ...queued]);
+    // Before, the other host's request waited in line behind them until the pause was over.
+    expect(done[0]).toBe('other');
+  });
+
+  it('finishes when tokens are rejected and replayed while the host is paced', async () => {
+    const graph = await simulator({ throttle: { limit: 15, windowMs: 500, retryAfterSeconds: 1, sliding: true } });
+    const session = new CountingSession();
+    const con = connect(graph, { session });
+    let revoked = false;
+    const failures = await loops(90, 15, async () => {
+      await con.get('me');
+      // Once paced, the token is rejected: every request in flight is refreshed and replayed.
+      if (!revoked && graph.stats.throttled > 0) {
+        revoked = true;
+        graph.revokeToken('token-1');
+      }
+    });
+    // Each replay used to count as a second request in flight that never ended: the paced host
+    // then looked full with nothing at the server, and the run stalled for good.
+    expect(failures).toBe(0);
+    expect(revoked).toBe(true);
+    expect(graph.stats.log.filter((r) => r.status === 200)).toHaveLength(90);
+    expect(session.requests.length).toBe(2);
+  });
 });
