@@ -1,6 +1,6 @@
 // Builds every package under packages/ to ESM + CJS + .d.ts from its src/index.ts.
 // Platform bundles for the CDN (IIFE) are declared by the package itself in `bundles.mjs`.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import esbuild from 'rollup-plugin-esbuild';
@@ -19,6 +19,7 @@ const configs = [];
 for (const dir of packages) {
   if (only && only !== dir) continue;
   const root = `packages/${dir}`;
+  rmSync(`${root}/dist/chunks`, { recursive: true, force: true }); // chunk names carry hashes: no stale ones
   const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
   const external = externalFor(pkg);
   const define = { __GRAPHWIRE_VERSION__: JSON.stringify(pkg.version) };
@@ -29,9 +30,19 @@ for (const dir of packages) {
         input: `${root}/${input}`,
         external,
         plugins: [esbuild({ target: 'es2022', define, tsconfig: 'tsconfig.base.json' })],
+        // A module loaded with import() (batch, upload) becomes a chunk of its own, so a bundler that
+        // splits code leaves it out of an app's first download.
         output: [
-          { file: `${root}/dist/${name}.js`, format: 'es', sourcemap: true },
-          { file: `${root}/dist/${name}.cjs`, format: 'cjs', sourcemap: true, exports: 'named', interop: 'auto' },
+          // No hoisted `import 'ky'` in a lazy chunk: it made esbuild wrap every module of an app
+          // bundle that includes us in lazy initialisers (+1 kB gzip).
+          {
+            dir: `${root}/dist`, entryFileNames: `${name}.js`, chunkFileNames: 'chunks/[name]-[hash].js',
+            format: 'es', sourcemap: true, hoistTransitiveImports: false,
+          },
+          {
+            dir: `${root}/dist`, entryFileNames: `${name}.cjs`, chunkFileNames: 'chunks/[name]-[hash].cjs',
+            format: 'cjs', sourcemap: true, exports: 'named', interop: 'auto', hoistTransitiveImports: false,
+          },
         ],
       },
       {

@@ -1,13 +1,17 @@
 // The project's yardstick: `npm run bench` (builds first). GET /me over https on loopback from
 // raw fetch (twice: the A/A control), ky, Microsoft's graph-client and graphwire; see
 // config.mjs for the knobs (BENCH_QUICK=1 for a one-minute run), results in bench/results/.
+// On Node < 22 it hands itself to Node 24 (runtime.mjs; BENCH_NODE=current to stay).
 // This process only orchestrates: the stand-in server and every client run in child processes.
+import { handOff } from './runtime.mjs';
 import { config } from './config.mjs';
 import { writeTestCertificate, HOST } from './certificate.mjs';
 import { latencyScenario, startClients, throughputScenario } from './interleaved.mjs';
 import { graphwireChecks, rssScenario, stormScenario, workloads } from './isolated.mjs';
 import { ask, start } from './processes.mjs';
 import { machine, scenarioTables, summaryMarkdown, writeResults } from './report.mjs';
+
+if (await handOff(import.meta.url)) process.exit();
 
 const { certFile, keyFile, caFile, dispose } = await writeTestCertificate();
 const { child: server, first: { port, stormPort } } = await start('./graph-stand-in.mjs', [certFile, keyFile]);

@@ -32,6 +32,7 @@ export default function bundles({ root, pkg, define }) {
     output: {
       file: `${root}/dist/${file}`,
       format: 'iife',
+      inlineDynamicImports: true, // one file for a script tag: the core's lazily loaded batch and upload included
       name: 'graphwire',
       banner: banner(slim ? 'slim, needs the global msal' : 'full'),
       globals: { '@azure/msal-browser': 'msal' },

@@ -1,5 +1,4 @@
 import type { ResponsePromise } from 'ky';
-import { runBatch } from './batch.js';
 import type { BatchOptions } from './batch-options.js';
 import type { BatchResponse } from './batch-codec.js';
 import type { BatchRequest } from './batch-plan.js';
@@ -14,7 +13,7 @@ import type { RetryPolicy } from './retry-policy.js';
 import type { AccessToken } from './session.js';
 import { TargetResolver } from './target.js';
 import { TokenRefresher } from './token-refresh.js';
-import { type UploadOptions, type UploadTarget, runUpload } from './upload.js';
+import type { UploadOptions, UploadTarget } from './upload.js';
 import type { UploadData } from './upload-source.js';
 import { VerbMethods } from './verbs.js';
 
@@ -93,8 +92,10 @@ export class Connection extends VerbMethods {
    * Throttled items are sent again after their Retry-After; a failed item has `error`, and never
    * rejects the whole batch.
    */
-  batch<T = unknown>(requests: readonly BatchRequest[], options?: BatchOptions): Promise<BatchResponse<T>[]> {
+  async batch<T = unknown>(requests: readonly BatchRequest[], options?: BatchOptions): Promise<BatchResponse<T>[]> {
     const host = this.#targets.resolve('$batch').host;
+    // Loaded on first use: a bundler that splits code keeps it out of an app's first download.
+    const { runBatch } = await import('./batch.js');
     return runBatch<T>({
       post: (body, signal) => this.post('$batch', { body, signal, raiseHttpErrors: true }).json(),
       toRelative: (url) => this.#relative(url),
@@ -109,7 +110,8 @@ export class Connection extends VerbMethods {
    * existing `{ uploadUrl }`, in slices that resume where the server stands after a failure.
    * Resolves to the created or replaced driveItem.
    */
-  upload<T = Record<string, unknown>>(target: UploadTarget, data: UploadData, options?: UploadOptions): Promise<T> {
+  async upload<T = Record<string, unknown>>(target: UploadTarget, data: UploadData, options?: UploadOptions): Promise<T> {
+    const { runUpload } = await import('./upload.js'); // on first use, as batch
     return runUpload({ graph: this, naive: this.naive, policy: this.#retry, timeout: this.#timeout }, target, data, options) as Promise<T>;
   }
 
