@@ -1,6 +1,6 @@
 // Builds every package under packages/ to ESM + CJS + .d.ts from its src/index.ts.
 // Platform bundles for the CDN (IIFE) are declared by the package itself in `bundles.mjs`.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import esbuild from 'rollup-plugin-esbuild';
@@ -19,7 +19,6 @@ const configs = [];
 for (const dir of packages) {
   if (only && only !== dir) continue;
   const root = `packages/${dir}`;
-  rmSync(`${root}/dist/chunks`, { recursive: true, force: true }); // chunk names carry hashes: no stale ones
   const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
   const external = externalFor(pkg);
   const define = { __GRAPHWIRE_VERSION__: JSON.stringify(pkg.version) };
@@ -31,17 +30,13 @@ for (const dir of packages) {
         external,
         plugins: [esbuild({ target: 'es2022', define, tsconfig: 'tsconfig.base.json' })],
         // A module loaded with import() (batch, upload) becomes a chunk of its own, so a bundler that
-        // splits code leaves it out of an app's first download.
+        // splits code leaves it out of an app's first download. Chunk names carry no hash: a rebuild
+        // overwrites them, and a failed one leaves the previous dist whole.
         output: [
-          // No hoisted `import 'ky'` in a lazy chunk: it made esbuild wrap every module of an app
-          // bundle that includes us in lazy initialisers (+1 kB gzip).
+          { dir: `${root}/dist`, entryFileNames: `${name}.js`, chunkFileNames: `chunks/${name}-[name].js`, format: 'es', sourcemap: true },
           {
-            dir: `${root}/dist`, entryFileNames: `${name}.js`, chunkFileNames: 'chunks/[name]-[hash].js',
-            format: 'es', sourcemap: true, hoistTransitiveImports: false,
-          },
-          {
-            dir: `${root}/dist`, entryFileNames: `${name}.cjs`, chunkFileNames: 'chunks/[name]-[hash].cjs',
-            format: 'cjs', sourcemap: true, exports: 'named', interop: 'auto', hoistTransitiveImports: false,
+            dir: `${root}/dist`, entryFileNames: `${name}.cjs`, chunkFileNames: `chunks/${name}-[name].cjs`,
+            format: 'cjs', sourcemap: true, exports: 'named', interop: 'auto',
           },
         ],
       },

@@ -3,6 +3,9 @@
 // bench/client-overhead.mjs`), not a figure to compare with other clients (they make real requests
 // in `npm run bench`).   node bench/client-overhead.mjs        (BENCH_N=30000 to change the sample)
 import { Connection, StaticTokenSession } from '@graphwire/core';
+import { handOff } from './runtime.mjs';
+
+if (await handOff(import.meta.url)) process.exit(); // on an old Node, measured on Node 24 (BENCH_NODE)
 
 const N = Number(process.env.BENCH_N ?? 30_000);
 const C = 64;
