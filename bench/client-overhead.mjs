@@ -3,6 +3,8 @@
 // bench/client-overhead.mjs`), not a figure to compare with other clients (they make real requests
 // in `npm run bench`).   node bench/client-overhead.mjs        (BENCH_N=30000 to change the sample)
 import { Connection, StaticTokenSession } from '@graphwire/core';
+import { throughput } from './load.mjs';
+import { median } from './report.mjs';
 import { handOff } from './runtime.mjs';
 
 if (await handOff(import.meta.url)) process.exit(); // on an old Node, measured on Node 24 (BENCH_NODE)
@@ -13,22 +15,11 @@ const body = JSON.stringify({ id: 'user-1', displayName: 'User 1', userPrincipal
 const answer = async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
 const con = new Connection({ session: new StaticTokenSession('bench-token'), fetch: answer });
 
-async function run(n, concurrency) {
-  let started = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (started++ < n) await con.get('me').json();
-  }));
-}
+const get = () => con.get('me').json();
 
-await run(5_000, C); // warm-up
+await throughput(get, 5_000, C); // warm-up
 for (const concurrency of [1, C]) {
   const rounds = [];
-  for (let round = 0; round < 5; round++) {
-    const cpu = process.cpuUsage();
-    await run(N, concurrency);
-    const { user, system } = process.cpuUsage(cpu);
-    rounds.push((user + system) / N);
-  }
-  rounds.sort((a, b) => a - b);
-  console.log(`c=${concurrency}: ${rounds[2].toFixed(1)} µs CPU per request (median of 5 rounds of ${N})`);
+  for (let round = 0; round < 5; round++) rounds.push((await throughput(get, N, concurrency)).cpuUsPerReq);
+  console.log(`c=${concurrency}: ${median(rounds).toFixed(1)} µs CPU per request (median of 5 rounds of ${N})`);
 }

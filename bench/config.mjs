@@ -17,7 +17,7 @@ export const config = {
   // Warm-up per worker: JIT, and the 64 keep-alive connections (TLS handshakes) opened before measuring.
   warm: { sequential: quick ? 200 : 500, concurrent: quick ? 640 : 2000 },
   rss: { n: num('BENCH_RSS_N', 20_000, 2000), concurrency: 64, warm: 1000 },
-  storm: { n: 1000, concurrency: 50 },
+  storm: { n: 1000, concurrency: 50, budget: 200 }, // budget: requests per token per sliding second, at the stand-in
   // workloads.mjs reads its own knobs; quick mode shrinks them unless they are set.
   workloadsEnv: quick ? { BENCH_GETS: process.env.BENCH_GETS ?? '200', BENCH_UPLOAD_MIB: process.env.BENCH_UPLOAD_MIB ?? '64' } : {},
   only: new Set((process.env.BENCH_ONLY ?? 'latency,throughput,rss,storm,graphwire,workloads').split(',').map((s) => s.trim())),

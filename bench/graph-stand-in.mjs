@@ -1,15 +1,15 @@
 // A minimal Graph stand-in over https, in its own process so each client's CPU is measured alone.
-//   node bench/graph-stand-in.mjs <cert.pem> <key.pem>   (forked by run.mjs; talks over IPC)
+//   node bench/graph-stand-in.mjs <cert.pem> <key.pem> <storm budget>   (forked by run.mjs; talks over IPC)
 // Two listeners: `port` answers GET /v1.0/me at once; `stormPort` does the same under a budget of
-// STORM_BUDGET requests per token over a sliding 1 s window, beyond it 429 + Retry-After: 1 (a
+// <storm budget> requests per token over a sliding 1 s window, beyond it 429 + Retry-After: 1 (a
 // rejected request does not spend budget). Per bearer token it counts requests, 429s and which
 // of the headers the clients are meant to send were present: the bench's sanity check.
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 
-const STORM_BUDGET = 200;
 const WINDOW_MS = 1000;
-const [certFile, keyFile] = process.argv.slice(2);
+const [certFile, keyFile, budget] = process.argv.slice(2);
+const STORM_BUDGET = Number(budget);
 const tls = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
 const me = JSON.stringify({ id: 'user-1', displayName: 'User 1', userPrincipalName: 'user1@contoso.test' });
 const stats = new Map(); // token -> { requests, throttled, sdkVersion, clientRequestId }

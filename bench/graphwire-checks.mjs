@@ -22,8 +22,8 @@ class CountingSession {
   }
 }
 
-async function stampede(cache, n = 1000) {
-  const session = new CountingSession(`stampede-${cache}`, 50);
+async function stampede(cache, n = 1000, tokenDelayMs = 50) {
+  const session = new CountingSession(`stampede-${cache}`, tokenDelayMs);
   const con = new Connection({ baseUrl, session });
   if (cache === 'expired') {
     // One token that is expired when the stampede starts, already held by the Connection.
@@ -37,12 +37,12 @@ async function stampede(cache, n = 1000) {
   const wallMs = performance.now() - t0;
   await con.close();
   const failures = results.filter((r) => r.status === 'rejected');
-  return { cache, token: session.token, requests: n, acquisitions: session.calls, failures: failures.length, wallMs, firstError: failures[0] && String(failures[0].reason) };
+  return { cache, token: session.token, tokenDelayMs, requests: n, acquisitions: session.calls, failures: failures.length, wallMs, firstError: failures[0] && String(failures[0].reason) };
 }
 
-async function requestsDelay(n = 5, delay = 100) {
+async function requestsDelay(n = 5, delay = 100, tokenDelayMs = 150) {
   const handedToFetch = [];
-  const session = new CountingSession('requests-delay', 150);
+  const session = new CountingSession('requests-delay', tokenDelayMs);
   const con = new Connection({
     baseUrl, session, requestsDelay: delay,
     fetch: (input, init) => { handedToFetch.push(performance.now()); return globalThis.fetch(input, init); },
@@ -51,7 +51,7 @@ async function requestsDelay(n = 5, delay = 100) {
   await Promise.all(Array.from({ length: n }, () => con.get('me').json()));
   await con.close();
   const gaps = handedToFetch.slice(1).map((t, i) => t - handedToFetch[i]);
-  return { requests: n, requestsDelayMs: delay, atMs: handedToFetch.map((t) => t - t0), gapsMs: gaps, minGapMs: Math.min(...gaps) };
+  return { requests: n, requestsDelayMs: delay, tokenDelayMs, atMs: handedToFetch.map((t) => t - t0), gapsMs: gaps, minGapMs: Math.min(...gaps) };
 }
 
 process.once('message', async () => {

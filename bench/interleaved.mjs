@@ -6,16 +6,14 @@
 // client's work and GC only, a client never pays for another's garbage or heap growth, and the
 // JIT stays warm across rounds. Why not a fresh process per (client, round): it would pay a
 // process start, TLS handshakes and a JIT warm-up every round, and measure a half-warm client.
-import { CLIENTS } from './clients.mjs';
+import { CLIENTS, tokenOf } from './clients.mjs';
 import { startWorker } from './processes.mjs';
 import { median } from './report.mjs';
-
-const tokenOf = (name) => `bench-${name.replaceAll(' ', '-')}`;
 
 /** Starts and warms one worker per client; checks the stand-in saw each client's bearer token. */
 export async function startClients({ origin, caFile, config, serverStats }) {
   const workers = [];
-  for (const name of CLIENTS) workers.push(await startWorker(name, { origin, token: tokenOf(name), caFile }));
+  for (const name of CLIENTS) workers.push(await startWorker(name, { origin, token: tokenOf('bench', name), caFile }));
   for (const w of workers) {
     await w.run('warm', { n: config.warm.sequential, concurrency: 1 });
     await w.run('warm', { n: config.warm.concurrent, concurrency: config.throughput.concurrency });
@@ -29,6 +27,13 @@ export async function startClients({ origin, caFile, config, serverStats }) {
   const unsigned = sanity.filter((s) => ['graph-client', 'graphwire'].includes(s.client) && !s.sdkVersion);
   if (unsigned.length) throw new Error(`no SdkVersion header from ${unsigned.map((s) => s.client).join(', ')}`);
   return { workers, sanity };
+}
+
+/** Stops the workers; records the connections each opened while measuring (every TLS handshake belongs in the warm-up). */
+export async function stopClients({ workers, sanity }, serverStats) {
+  const stats = await serverStats();
+  for (const s of sanity) s.connectionsWhileMeasuring = stats[s.token].connections - s.connections;
+  for (const w of workers) w.stop();
 }
 
 /** Runs `cmd` on every worker for `rounds` rounds; per client: the results of each round. */

@@ -2,14 +2,14 @@
 // checks (5: stampede, 6: requestsDelay) and the existing workloads (7: batch round trips).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CLIENTS, STORM_CLIENTS } from './clients.mjs';
+import { CLIENTS, STORM_CLIENTS, tokenOf } from './clients.mjs';
 import { ask, start, startWorker } from './processes.mjs';
 
 /** Scenario 3: each client in a fresh process: warm-up, then peak RSS growth over the run. */
 export async function rssScenario({ origin, caFile, config }) {
   const out = {};
   for (const name of CLIENTS) {
-    const worker = await startWorker(name, { origin, token: `rss-${name.replaceAll(' ', '-')}`, caFile });
+    const worker = await startWorker(name, { origin, token: tokenOf('rss', name), caFile });
     await worker.run('warm', { n: config.rss.warm, concurrency: config.rss.concurrency });
     out[name] = await worker.run('rss', config.rss);
     worker.stop();
@@ -24,7 +24,7 @@ export async function rssScenario({ origin, caFile, config }) {
 export async function stormScenario({ stormOrigin, caFile, config, serverStats }) {
   const out = {};
   for (const name of STORM_CLIENTS) {
-    const token = `storm-${name}`;
+    const token = tokenOf('storm', name);
     const worker = await startWorker(name, { origin: stormOrigin, token, caFile, storm: true });
     const result = await worker.run('storm', config.storm);
     worker.stop();

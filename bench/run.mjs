@@ -6,7 +6,7 @@
 import { handOff } from './runtime.mjs';
 import { config } from './config.mjs';
 import { writeTestCertificate, HOST } from './certificate.mjs';
-import { latencyScenario, startClients, throughputScenario } from './interleaved.mjs';
+import { latencyScenario, startClients, stopClients, throughputScenario } from './interleaved.mjs';
 import { graphwireChecks, rssScenario, stormScenario, workloads } from './isolated.mjs';
 import { ask, start } from './processes.mjs';
 import { machine, scenarioTables, summaryMarkdown, writeResults } from './report.mjs';
@@ -14,7 +14,7 @@ import { machine, scenarioTables, summaryMarkdown, writeResults } from './report
 if (await handOff(import.meta.url)) process.exit();
 
 const { certFile, keyFile, caFile, dispose } = await writeTestCertificate();
-const { child: server, first: { port, stormPort } } = await start('./graph-stand-in.mjs', [certFile, keyFile]);
+const { child: server, first: { port, stormPort } } = await start('./graph-stand-in.mjs', [certFile, keyFile, String(config.storm.budget)]);
 const origin = `https://${HOST}:${port}`;
 const ctx = { origin, stormOrigin: `https://${HOST}:${stormPort}`, caFile, config, serverStats: async () => (await ask(server, 'stats')).stats };
 const results = { machine: machine(), config: { ...config, only: [...config.only] } };
@@ -25,14 +25,12 @@ try {
   const { only } = config;
   if (only.has('latency') || only.has('throughput')) {
     step('starting and warming one process per client');
-    const { workers, sanity } = await startClients(ctx);
-    results.sanity = sanity;
+    const clients = await startClients(ctx);
+    const { workers } = clients;
+    results.sanity = clients.sanity;
     if (only.has('latency')) { step('1. latency c=1'); results.latency = await latencyScenario(workers, config); }
     if (only.has('throughput')) { step('2. throughput c=64'); results.throughput = await throughputScenario(workers, config); }
-    // Every TLS handshake belongs in the warm-up: a measurement that opens connections says so here.
-    const stats = await ctx.serverStats();
-    for (const s of sanity) s.connectionsWhileMeasuring = stats[s.token].connections - s.connections;
-    for (const w of workers) w.stop();
+    await stopClients(clients, ctx.serverStats);
   }
   if (only.has('rss')) { step('3. peak RSS, a fresh process per client'); results.rss = await rssScenario(ctx); }
   if (only.has('storm')) { step('4. storm, one client after another'); results.storm = await stormScenario(ctx); }

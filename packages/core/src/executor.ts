@@ -8,7 +8,7 @@ import { configError } from './errors/config-error.js';
 import { unknownOptionError, validateOptions } from './option-rules.js';
 import { type HeaderInput, mergeHeaders } from './headers.js';
 import { OAuthRequest } from './oauth-request.js';
-import { HOOKS_RULE, type ResolvedOptions } from './options.js';
+import { HOOKS_RULE, type ResolvedOptions, TIMEOUT_RULE } from './options.js';
 import { type RetryOptions, type RetryPolicy, resolveRetry } from './retry-policy.js';
 import { backoffDelay } from './retry-timing.js';
 import { Scheduler } from './scheduler.js';
@@ -181,9 +181,10 @@ function forcedOnly(policy: RetryPolicy): KyOptions['retry'] {
   return { limit: policy.limit, delay: (retry) => backoffDelay(retry, policy), shouldRetry: () => false };
 }
 
+/** The connection's rule, with its message on the rare failing path only (validateOptions allocates). */
 function checkTimeout(value: unknown): number | false {
-  if (value === false || (typeof value === 'number' && value > 0 && value <= 2_147_483_647)) return value;
-  throw configError('timeout must be a positive number of milliseconds, or false');
+  if (!TIMEOUT_RULE.test(value)) validateOptions('@graphwire/core', 'request', { timeout: value }, { timeout: TIMEOUT_RULE });
+  return value as number | false;
 }
 
 function isJsonBody(body: unknown): body is Record<string, unknown> | unknown[] {

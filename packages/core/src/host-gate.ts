@@ -21,7 +21,7 @@ export class HostGate {
   readonly pacer = new BudgetPacer();
   readonly #answers = new AnswerLog();
   #window = UNLIMITED;
-  /** Exchanges handed to fetch and not yet over, counted once the host was throttled (see `ended`). */
+  /** Exchanges handed to fetch and not yet over. */
   #inFlight = 0;
 
   /** A pause, from a 429 here or heard from a peer. Called after the throttled attempt released its slot. */
@@ -68,8 +68,7 @@ export class HostGate {
 
   /** An exchange handed to fetch is over: its attempt released its slot, or its 401 is being replayed. */
   ended(): void {
-    if (this.#inFlight > 0) this.#inFlight--;
-    if (this.#inFlight > this.slots.active) this.#inFlight = this.slots.active;
+    this.#inFlight--;
   }
 
   /**

@@ -89,6 +89,10 @@ const HOOK_RULES: OptionRules = {
   beforeError: HOOK_LIST,
 };
 /** `hooks`, of the Connection or of one request: ky's hook names only, each an array of functions. */
+/** A connection's or one request's per-attempt timeout. */
+export const TIMEOUT_RULE: OptionRule = {
+  expected: 'a positive number of milliseconds (at most 2147483647), or false', test: (v) => v === false || rules.positiveMilliseconds.test(v),
+};
 export const HOOKS_RULE: OptionRule = { expected: 'an object of ky hook arrays, e.g. { beforeRequest: [fn] }', test: isPlainObject, keys: HOOK_RULES };
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
 const TELEMETRY_HOOKS = ['request', 'throttled', 'tokenAcquired'] as const;
@@ -114,7 +118,7 @@ const RULES: OptionRules = {
     expected: 'a whole number of at least 1',
     test: (v) => v === Number.POSITIVE_INFINITY || rules.positiveInteger.test(v),
   },
-  timeout: { expected: 'a positive number of milliseconds (at most 2147483647), or false', test: (v) => v === false || rules.positiveMilliseconds.test(v) },
+  timeout: TIMEOUT_RULE,
   raiseHttpErrors: rules.boolean,
   defaultHeaders: { expected: 'an object of header names to values, or Headers', test: (v) => typeof v === 'object' && v !== null },
   fetch: { expected: 'a function with the signature of globalThis.fetch', test: (v) => typeof v === 'function' },

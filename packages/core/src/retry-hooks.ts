@@ -23,8 +23,8 @@ export async function runBeforeRetry(
  * The error a hook is shown, as ky showed it: a ForceRetryError for a retried status (`code`
  * `HTTP_503`), ky's NetworkError for a failed connection, the TimeoutError of a timed-out attempt.
  */
-export function hookError(request: Request, outcome: { status: number; delay: number } | Error): Error {
-  if (!(outcome instanceof Error)) return new ForceRetryError({ delay: outcome.delay, code: `HTTP_${outcome.status}` });
+export function hookError(request: Request, outcome: { status: number } | Error, delay: number): Error {
+  if (!(outcome instanceof Error)) return new ForceRetryError({ delay, code: `HTTP_${outcome.status}` });
   if (outcome.name === 'TypeError') return new NetworkError(request, { cause: outcome });
   return outcome;
 }

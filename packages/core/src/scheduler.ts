@@ -79,7 +79,8 @@ export class Scheduler {
 
   /** Requests to `host` in flight now, and how many it may have (Infinity when not narrowed). */
   hostWindow(host: string): { active: number; limit: number } {
-    return { active: this.#gate(host).slots.active, limit: this.#gate(host).slots.limit };
+    const { active, limit } = this.#gate(host).slots;
+    return { active, limit };
   }
 
   /** The budget `host` is paced to (requests per `span` ms), or undefined when it is not paced. */
@@ -107,17 +108,20 @@ export class Scheduler {
    * any wait for a token; again, as `replay`, for a 401 replay): the start is spaced (requestsDelay),
    * held while the host is paused (a 429 may have come during the token wait), and paced to the
    * host's learned budget. Returns `undefined` when it may go at once: without spacing and for a
-   * host never throttled, that is a map lookup and two comparisons. The host slot is kept meanwhile.
+   * host never throttled, that is a map lookup, a comparison and a count. The host slot is kept meanwhile.
    */
   dispatch(host: string, signal: AbortSignal, replay = false): Promise<void> | undefined {
     const spacing = this.#spacing;
-    const gate = this.#gates.get(host);
+    const gate = this.#gate(host); // admit() made it
     // The rejected exchange is over: the replay is a start of its own (else it waits on its own place).
-    if (replay) gate?.ended();
-    // Never throttled (or quiet again) and no spacing: nothing to wait for, nothing to count.
-    if (!spacing && (!gate || gate.pausedUntil === 0)) return undefined;
+    if (replay) gate.ended();
+    // Never throttled (or quiet again) and no spacing: nothing to wait for.
+    if (!spacing && gate.pausedUntil === 0) {
+      gate.started();
+      return undefined;
+    }
     const now = this.#now();
-    if ((!gate || gate.startDelay(now) === 0) && (!spacing || spacing.wait(now) === 0)) {
+    if (gate.startDelay(now) === 0 && (!spacing || spacing.wait(now) === 0)) {
       this.#started(gate, now);
       spacing?.restampSoon(); // spaces the next start from the call to fetch (start-spacing.ts)
       return undefined;
@@ -153,7 +157,7 @@ export class Scheduler {
   async #admitLater(gate: HostGate, outer: AbortSignal): Promise<void> {
     const signal = AbortSignal.any([outer, this.#closing.signal]);
     for (;;) {
-      await this.#pause(gate, signal);
+      await this.#waitOut(() => gate.pausedUntil - this.#now(), signal);
       await gate.slots.take(signal);
       try {
         await this.#slots.take(signal);
@@ -172,18 +176,18 @@ export class Scheduler {
     this.#slots.release();
   }
 
-  async #dispatchLater(gate: HostGate | undefined, outer: AbortSignal): Promise<void> {
+  async #dispatchLater(gate: HostGate, outer: AbortSignal): Promise<void> {
     const signal = AbortSignal.any([outer, this.#closing.signal]);
     const spacing = this.#spacing;
     for (;;) {
       // The host first (its pause, its budget), then a turn in the connection's spacing: reserved
       // only once the host lets this start go, so a paused host holds up no other host's turns.
-      if (gate) await this.#held(gate, signal);
+      await this.#held(gate, signal);
       // Timers fire late on a busy event loop: never start closer than delay to the previous start.
       if (spacing) await spacing.space(signal);
       // Checked and recorded with no await in between; a 429 that arrived while spacing sends it round again.
       const now = this.#now();
-      if ((!gate || gate.startDelay(now) === 0) && (!spacing || spacing.gap(now) === 0)) {
+      if (gate.startDelay(now) === 0 && (!spacing || spacing.gap(now) === 0)) {
         this.#started(gate, now);
         return;
       }
@@ -199,8 +203,7 @@ export class Scheduler {
     const lend = this.#slots.limit !== Number.POSITIVE_INFINITY;
     if (lend) this.#slots.release();
     try {
-      // A 429 may extend the pause or shrink the budget while we wait, hence the loop.
-      for (let wait = gate.startDelay(this.#now()); wait > 0; wait = gate.startDelay(this.#now())) await sleep(wait, signal);
+      await this.#waitOut(() => gate.startDelay(this.#now()), signal);
       if (lend) await this.#slots.take(signal);
     } catch (error) {
       if (lend) this.#slots.forceTake();
@@ -208,12 +211,13 @@ export class Scheduler {
     }
   }
 
-  #started(gate: HostGate | undefined, now: number): void {
-    gate?.started();
+  #started(gate: HostGate, now: number): void {
+    gate.started();
     this.#spacing?.started(now);
   }
 
-  async #pause(gate: HostGate, signal: AbortSignal): Promise<void> {
-    for (let wait = gate.pausedUntil - this.#now(); wait > 0; wait = gate.pausedUntil - this.#now()) await sleep(wait, signal); // may be extended meanwhile
+  /** Sleeps until `remaining()` is 0: a 429 may extend a pause or shrink a budget meanwhile, hence the loop. */
+  async #waitOut(remaining: () => number, signal: AbortSignal): Promise<void> {
+    for (let wait = remaining(); wait > 0; wait = remaining()) await sleep(wait, signal);
   }
 }

@@ -40,7 +40,7 @@ export { CALL };
 /** An attempt to be repeated after `delay` ms; `cause` is what beforeRetry hooks are shown. */
 interface Retry {
   delay: number;
-  cause: Error | { status: number; delay: number };
+  cause: Error | { status: number };
   /** The retried response, kept readable only while hooks may stop the retries and want it. */
   response?: Response;
 }
@@ -88,7 +88,7 @@ export class Transport {
       request = spare ?? request;
       const hooks = call.beforeRetry;
       if (!hooks) continue;
-      const decision = await runBeforeRetry(hooks, request, call.kyOptions ?? NO_OPTIONS, hookError(request, outcome.cause), call.attempt);
+      const decision = await runBeforeRetry(hooks, request, call.kyOptions ?? NO_OPTIONS, hookError(request, outcome.cause, outcome.delay), call.attempt);
       if (decision.response) {
         discard(outcome);
         return decision.response;
@@ -157,7 +157,7 @@ export class Transport {
       if (retryAfter !== undefined) trace.retryAfterMs += delay;
     }
     if (this.#debug) this.#log(request, `${status} (attempt ${attempt}, waited ${waited} ms); retrying in ${delay} ms`);
-    const cause = { status, delay };
+    const cause = { status };
     // Kept unread while hooks may stop the retries and want it; otherwise the connection is freed at once.
     if (call.beforeRetry) return { delay, cause, response };
     void response.body?.cancel().catch(noop);
@@ -173,7 +173,10 @@ export class Transport {
     outer.throwIfAborted();
     // Start-time pacing (requestsDelay) is applied here, at the wire: after any wait for a token.
     // A 401 replay is the attempt's second exchange: spaced and held again, counted once.
-    const dispatched = this.#scheduler.dispatch(call.host, outer, call.dispatched === call.attempt);
+    const replay = call.dispatched === call.attempt;
+    // dispatch() ends the rejected exchange: if the replay never starts, release() has nothing to end.
+    if (replay) call.dispatched = undefined;
+    const dispatched = this.#scheduler.dispatch(call.host, outer, replay);
     if (dispatched) {
       const began = Date.now();
       await dispatched;

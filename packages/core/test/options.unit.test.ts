@@ -140,7 +140,7 @@ describe('Connection options', () => {
 
   it('rejects a bad per-request timeout and method', () => {
     const con = new Connection({ session: new StaticTokenSession('t') });
-    expect(() => con.get('me', { timeout: -1 })).toThrow('[@graphwire/core] timeout must be a positive number');
+    expect(() => con.get('me', { timeout: -1 })).toThrow("[@graphwire/core] request: option 'timeout' must be a positive number of milliseconds (at most 2147483647), or false (got -1)");
     expect(() => con.request('GE T', 'me')).toThrow('[@graphwire/core] invalid HTTP method');
     expect(() => con.get('ftp://example.com/x')).toThrow('[@graphwire/core] unsupported URL scheme ftp:');
   });

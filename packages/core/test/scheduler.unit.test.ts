@@ -188,7 +188,7 @@ describe('Scheduler', () => {
     expect(dispatched.slice(12).every((d) => d instanceof Promise)).toBe(true);
     controller.abort(new Error('done'));
     for (const waiting of dispatched.slice(12)) await expect(waiting).rejects.toThrow('done');
-    for (let i = 0; i < 17; i++) scheduler.release('h');
+    for (let i = 0; i < 17; i++) scheduler.release('h', false); // aborted before fetch
     // Pacing ends with the concurrency window, after a quiet period.
     now += QUIET_MS + 1;
     expect(scheduler.admit('h', signal())).toBeUndefined();
@@ -220,6 +220,26 @@ describe('Scheduler', () => {
     for (let i = 0; i < 12; i++) expect(scheduler.dispatch('h', signal())).toBeUndefined();
     // Before, each replay counted a second start: 12 in flight with nothing at the server, and a stall.
     for (let i = 0; i < 12; i++) expect(scheduler.dispatch('h', signal(), true)).not.toBeInstanceOf(Promise);
+  });
+
+  it('keeps the in-flight count exact when a 401 replay is aborted before it starts', async () => {
+    const { scheduler, clock } = pacedHost();
+    for (let i = 0; i < 12; i++) expect(scheduler.dispatch('h', signal())).toBeUndefined(); // the budget
+    scheduler.heard('h', clock.now + 500); // a peer's pause: nothing learned, nothing shrunk
+    const gaveUp = new AbortController();
+    const replay = scheduler.dispatch('h', gaveUp.signal, true); // one was answered 401: it is over
+    expect(replay).toBeInstanceOf(Promise);
+    gaveUp.abort(new Error('gave up'));
+    await expect(replay).rejects.toThrow('gave up');
+    scheduler.release('h', false); // the replay never reached fetch: nothing more to end
+    clock.now += 501;
+    // 11 in flight: one more may start, and only one (a count ended twice would let two through).
+    expect(scheduler.dispatch('h', signal())).toBeUndefined();
+    const next = new AbortController();
+    const waiting = scheduler.dispatch('h', next.signal);
+    expect(waiting).toBeInstanceOf(Promise);
+    next.abort(new Error('done'));
+    await expect(waiting).rejects.toThrow('done');
   });
 
   it("lends a maxConcurrency slot while a host's pause holds it at dispatch, so other hosts go on", async () => {
