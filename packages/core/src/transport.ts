@@ -18,7 +18,7 @@ import { CALL, type RequestIdentity, sendOnWire, wireHeaders } from './wire-requ
 /** Per logical request, shared by its attempts. ky forwards unknown options to fetch, so it rides along. */
 export interface CallState extends RequestIdentity {
   attempt: number;
-  /** The origin `bearer` was decided for: a hook that points the request elsewhere loses the token. */
+  /** The origin `bearer` and `sdkVersion` were decided for: a hook that points the request elsewhere loses both. */
   origin: string;
   host: string;
   bearer: boolean;
@@ -108,8 +108,10 @@ export class Transport {
     const attempt = ++call.attempt;
     const { trace, policy } = call;
     if (trace && attempt > 1) safely(() => trace.observer.retry?.({ attempt, reason: trace.retryReason ?? 'unknown' }));
-    // Same origin, same decision (query strings added by ky do not matter); anything else is re-checked.
-    const bearer = call.bearer && (request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url));
+    // Same origin, same decisions (query strings added by ky do not matter); anything else is re-checked.
+    const home = request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url);
+    const bearer = call.bearer && home;
+    const graph = call.sdkVersion && home; // SdkVersion is for Graph hosts only, like the token
     const admitted = this.#scheduler.admit(call.host, signal);
     let waited = 0; // admitted at once: no clock read on the hot path
     if (admitted) {
@@ -121,8 +123,8 @@ export class Transport {
     let response: Response;
     try {
       response = bearer
-        ? await this.#oauth.send(request, (req, authorization) => this.#sendOnce(req, authorization, call, extras))
-        : await this.#sendOnce(request, undefined, call, extras);
+        ? await this.#oauth.send(request, (req, authorization) => this.#sendOnce(req, authorization, graph, call, extras))
+        : await this.#sendOnce(request, undefined, graph, call, extras);
     } catch (error) {
       const delay = attempt > policy.limit ? undefined : errorRetryDelay(request, error, attempt, policy);
       if (this.#debug) this.#log(request, `${errorLabel(request, error)} (attempt ${attempt}, waited ${waited} ms)${delay === undefined ? '' : `; retrying in ${delay} ms`}`);
@@ -168,7 +170,9 @@ export class Transport {
    * One HTTP exchange. The timeout covers the wait for response headers, not the time spent queuing
    * or waiting for a token (a device-code sign-in may take minutes; sessions bound their own calls).
    */
-  async #sendOnce(request: Request, authorization: string | undefined, call: CallState, extras: Record<string, unknown> | undefined): Promise<Response> {
+  async #sendOnce(
+    request: Request, authorization: string | undefined, graph: boolean, call: CallState, extras: Record<string, unknown> | undefined,
+  ): Promise<Response> {
     const outer = request.signal;
     outer.throwIfAborted();
     // Start-time pacing (requestsDelay) is applied here, at the wire: after any wait for a token.
@@ -184,13 +188,14 @@ export class Transport {
     }
     call.dispatched = call.attempt;
     const { timeout } = call;
-    if (timeout === false) return sendOnWire(this.#options.fetch, request, wireHeaders(request.headers, call, authorization), outer, extras);
+    const headers = wireHeaders(request.headers, call, graph, authorization);
+    if (timeout === false) return sendOnWire(this.#options.fetch, request, headers, outer, extras);
     const controller = new AbortController();
     // Left attached on purpose: an abort while the body downloads must still reach fetch.
     outer.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
     const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
     try {
-      return await sendOnWire(this.#options.fetch, request, wireHeaders(request.headers, call, authorization), controller.signal, extras);
+      return await sendOnWire(this.#options.fetch, request, headers, controller.signal, extras);
     } catch (error) {
       if (controller.signal.reason === TIMED_OUT) throw new TimeoutError(request);
       throw error;

@@ -9,17 +9,18 @@ const SDK_VERSION = `graphwire/${VERSION}`;
 export const CALL = 'graphwireCall';
 
 export interface RequestIdentity {
-  /** A Graph host: SdkVersion goes with the request. */
+  /** The request's own host is a Graph host: SdkVersion goes with it (while it goes there). */
   sdkVersion: boolean;
   /** The client-request-id all attempts share: made at the first one, unless the caller gave one. */
   requestId: string | undefined;
 }
 
-export function wireHeaders(kyHeaders: Headers, identity: RequestIdentity, authorization: string | undefined): Headers {
+/** ky's headers plus the request's identity; `graph`: the exchange goes to a Graph host (SdkVersion); the token, where allowed. */
+export function wireHeaders(kyHeaders: Headers, identity: RequestIdentity, graph: boolean, authorization: string | undefined): Headers {
   const headers = new Headers(kyHeaders);
   if (!headers.has('client-request-id')) headers.set('client-request-id', (identity.requestId ??= randomUUID()));
   // A library's own SdkVersion (Kiota's msgraph-sdk over con.fetch) follows graphwire's.
-  if (identity.sdkVersion) {
+  if (graph) {
     const theirs = headers.get('sdkversion');
     headers.set('sdkversion', theirs ? `${SDK_VERSION}, ${theirs}` : SDK_VERSION);
   }

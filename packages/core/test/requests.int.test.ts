@@ -156,4 +156,31 @@ describe('hooks', () => {
     const error = await redirected.get('me').catch((e: unknown) => e);
     expect(isGraphError(error) && [error.status, new URL(error.url).pathname]).toEqual([404, '/v1.0/users/nobody']);
   });
+
+  it('retries when a per-request afterResponse hook asks with ky.retry(), on a connection without such hooks', async () => {
+    const graph = await simulator();
+    const con = connect(graph, { retries: { backoffBase: 10 } });
+    let forced = 0;
+    await con.get('me', { hooks: { afterResponse: [() => (forced++ === 0 ? ky.retry() : undefined)] } }).json();
+    expect(graph.stats.requests).toBe(2);
+  });
+
+  it("shows a beforeRetry hook ky's NetworkError for a reset connection, and ky.stop rethrows it", async () => {
+    const graph = await simulator();
+    const seen: string[] = [];
+    const con = connect(graph, { retries: { backoffBase: 10 }, hooks: { beforeRetry: [({ error }) => { seen.push(error.name); return ky.stop; }] } });
+    graph.script('GET /v1.0/me', [{ reset: true }]);
+    await expect(con.get('me').json()).rejects.toMatchObject({ name: 'NetworkError' });
+    expect(seen).toEqual(['NetworkError']);
+    expect(graph.stats.requests).toBe(1);
+  });
+
+  it("applies a request's own retry policy to timeouts", async () => {
+    const graph = await simulator();
+    const con = connect(graph, { timeout: 150 }); // the connection does not retry timeouts
+    graph.script('GET /v1.0/me', [{ latencyMs: 1000 }]);
+    await expect(con.get('me', { retry: { retryOnTimeout: true, backoffBase: 10 } }).json()).resolves.toMatchObject({ id: 'user-1' });
+    graph.script('GET /v1.0/me', [{ latencyMs: 1000 }]);
+    await expect(con.get('me').json()).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
 });

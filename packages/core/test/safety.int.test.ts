@@ -17,6 +17,33 @@ describe('the bearer token stays with allowed hosts', () => {
     expect(graph.stats.requests).toBe(0);
   });
 
+  it('withholds the token, and the Graph-only SdkVersion, when a beforeRetry hook sends the retry to another host', async () => {
+    const graph = await simulator();
+    const foreign = await simulator({ requireAuth: false });
+    const con = connect(graph, { retries: { backoffBase: 10 }, hooks: { beforeRetry: [() => new Request(`${foreign.url}/v1.0/me`)] } });
+    graph.script('GET /v1.0/me', [{ status: 503 }]);
+    await con.get('me').json();
+    expect(graph.stats.log.map((r) => [r.status, r.authorized])).toEqual([[503, true]]);
+    expect(foreign.stats.log.map((r) => [r.headers.authorization, r.headers.sdkversion])).toEqual([[undefined, undefined]]);
+  });
+
+  it('keeps the token off every Request and error a caller or a hook can reach', async () => {
+    const graph = await simulator();
+    const hookSaw: Array<string | null> = [];
+    const con = connect(graph, { timeout: 200, retries: { backoffBase: 10 }, hooks: { beforeRetry: [({ request }) => void hookSaw.push(request.headers.get('authorization'))] } });
+    graph.script('GET /v1.0/me', [{ status: 503 }]);
+    await con.get('me').json();
+    graph.script('GET /v1.0/me', [{ latencyMs: 2000 }]);
+    const timeout = (await con.get('me', { retry: 0 }).catch((e: unknown) => e)) as Error & { request?: Request };
+    graph.script('GET /v1.0/me', [{ latencyMs: 2000 }]);
+    const fetchTimeout = (await con.fetch('me').catch((e: unknown) => e)) as Error & { cause?: { request?: Request } };
+    expect(hookSaw).toEqual([null]);
+    expect(timeout.name).toBe('TimeoutError');
+    expect(timeout.request?.headers.get('authorization')).toBeNull();
+    expect(fetchTimeout.cause?.request?.headers.get('authorization')).toBeNull();
+    for (const error of [timeout, fetchTimeout]) expect(inspect(error, { depth: 6 })).not.toContain('static-token');
+  });
+
   it('refuses Authorization headers that would bypass the session', async () => {
     const graph = await simulator();
     const con = connect(graph);
