@@ -16,7 +16,8 @@ import type { Target } from './target.js';
 import { listenForPauses, publishPause } from './throttle-channel.js';
 import { type Telemetry, safely, startTrace, traced } from './telemetry.js';
 import type { TokenRefresher } from './token-refresh.js';
-import { CALL, type CallState, Transport } from './transport.js';
+import { type CallState, Transport } from './transport.js';
+import { CALL } from './wire-request.js';
 import { type Call, toPublicError } from './public-error.js';
 
 /**

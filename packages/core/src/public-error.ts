@@ -5,7 +5,8 @@ import { isCallerAbort } from './caller-abort.js';
 import { GraphError } from './errors/graph-error.js';
 import { isKyNetworkError, isKyTimeoutError } from './ky-errors.js';
 import { redactUrl } from './redact.js';
-import { CALL, type CallState } from './transport.js';
+import type { CallState } from './transport.js';
+import { CALL } from './wire-request.js';
 
 /** The transport's call state, and what only the executor reads: the caller's own signal. */
 export interface Call extends CallState {

@@ -1,7 +1,7 @@
 // Admission of request attempts: a concurrency cap and per-host throttling state (host-gate.ts) when
 // an attempt is admitted; `requests_delay` spacing (start-spacing.ts), the host's pause and learned
 // budget (budget-pacer.ts) when each exchange is handed to fetch: at the wire, after any token wait.
-import { sleep } from './abortable-sleep.js';
+import { sleepWhile } from './abortable-sleep.js';
 import { HostGate } from './host-gate.js';
 import { SlotQueue } from './slot-queue.js';
 import { StartSpacing } from './start-spacing.js';
@@ -157,7 +157,7 @@ export class Scheduler {
   async #admitLater(gate: HostGate, outer: AbortSignal): Promise<void> {
     const signal = AbortSignal.any([outer, this.#closing.signal]);
     for (;;) {
-      await this.#waitOut(() => gate.pausedUntil - this.#now(), signal);
+      await sleepWhile(() => gate.pausedUntil - this.#now(), signal);
       await gate.slots.take(signal);
       try {
         await this.#slots.take(signal);
@@ -203,7 +203,7 @@ export class Scheduler {
     const lend = this.#slots.limit !== Number.POSITIVE_INFINITY;
     if (lend) this.#slots.release();
     try {
-      await this.#waitOut(() => gate.startDelay(this.#now()), signal);
+      await sleepWhile(() => gate.startDelay(this.#now()), signal);
       if (lend) await this.#slots.take(signal);
     } catch (error) {
       if (lend) this.#slots.forceTake();
@@ -214,10 +214,5 @@ export class Scheduler {
   #started(gate: HostGate, now: number): void {
     gate.started();
     this.#spacing?.started(now);
-  }
-
-  /** Sleeps until `remaining()` is 0: a 429 may extend a pause or shrink a budget meanwhile, hence the loop. */
-  async #waitOut(remaining: () => number, signal: AbortSignal): Promise<void> {
-    for (let wait = remaining(); wait > 0; wait = remaining()) await sleep(wait, signal);
   }
 }

@@ -4,7 +4,7 @@
 // the next free moment; the turn is only a hint: the gap itself is checked against the real
 // previous start, because timers fire late on a busy event loop.
 // The checks take `now`, so they are tested without timers; `space` and `restampSoon` use the clock.
-import { sleep } from './abortable-sleep.js';
+import { sleep, sleepWhile } from './abortable-sleep.js';
 
 export class StartSpacing {
   readonly delay: number;
@@ -45,7 +45,7 @@ export class StartSpacing {
     this.#waiting.add(turn);
     try {
       if (wait > 0) await sleep(wait, signal);
-      for (let gap = this.gap(this.#clock()); gap > 0; gap = this.gap(this.#clock())) await sleep(gap, signal);
+      await sleepWhile(() => this.gap(this.#clock()), signal);
     } catch (error) {
       this.#giveBack(turn);
       throw error;

@@ -35,7 +35,6 @@ export interface CallState extends RequestIdentity {
   /** The Request a beforeRetry hook had sent instead of ky's: errors name what was sent. */
   sent?: Request;
 }
-export { CALL };
 
 /** An attempt to be repeated after `delay` ms; `cause` is what beforeRetry hooks are shown. */
 interface Retry {
@@ -44,6 +43,8 @@ interface Retry {
   /** The retried response, kept readable only while hooks may stop the retries and want it. */
   response?: Response;
 }
+
+type Extras = Record<string, unknown> | undefined; // what ky passes fetch besides the Request: the call state, dispatcher…
 
 const TIMED_OUT = Symbol('timed out');
 const NO_OPTIONS = Object.freeze({}) as BeforeRetryState['options'];
@@ -74,7 +75,7 @@ export class Transport {
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     let request = input as Request; // ky always passes its Request
     // ky's init holds the options a Request cannot (`dispatcher`, `priority`, the call state): passed on.
-    const extras = init as Record<string, unknown> | undefined;
+    const extras = init as Extras;
     const call = extras?.[CALL] as CallState | undefined;
     if (!call) throw configError('internal: request reached the transport without its call state');
     // Waits listen to ky's signal (the caller's abort, ky's totalTimeout) even after a hook replaced the Request.
@@ -104,7 +105,7 @@ export class Transport {
   };
 
   /** One attempt: the final Response, or how long to wait before the next one. */
-  async #attempt(request: Request, signal: AbortSignal, call: CallState, extras: Record<string, unknown> | undefined): Promise<Response | Retry> {
+  async #attempt(request: Request, signal: AbortSignal, call: CallState, extras: Extras): Promise<Response | Retry> {
     const attempt = ++call.attempt;
     const { trace, policy } = call;
     if (trace && attempt > 1) safely(() => trace.observer.retry?.({ attempt, reason: trace.retryReason ?? 'unknown' }));
@@ -170,15 +171,13 @@ export class Transport {
    * One HTTP exchange. The timeout covers the wait for response headers, not the time spent queuing
    * or waiting for a token (a device-code sign-in may take minutes; sessions bound their own calls).
    */
-  async #sendOnce(
-    request: Request, authorization: string | undefined, graph: boolean, call: CallState, extras: Record<string, unknown> | undefined,
-  ): Promise<Response> {
+  async #sendOnce(request: Request, authorization: string | undefined, graph: boolean, call: CallState, extras: Extras): Promise<Response> {
     const outer = request.signal;
     outer.throwIfAborted();
     // Start-time pacing (requestsDelay) is applied here, at the wire: after any wait for a token.
-    // A 401 replay is the attempt's second exchange: spaced and held again, counted once.
+    // A 401 replay is the attempt's second exchange, spaced and held again; dispatch() ends the
+    // rejected one, so a replay that never starts leaves release() nothing to end.
     const replay = call.dispatched === call.attempt;
-    // dispatch() ends the rejected exchange: if the replay never starts, release() has nothing to end.
     if (replay) call.dispatched = undefined;
     const dispatched = this.#scheduler.dispatch(call.host, outer, replay);
     if (dispatched) {
@@ -187,13 +186,12 @@ export class Transport {
       if (call.trace) call.trace.pauseMs += Date.now() - began;
     }
     call.dispatched = call.attempt;
-    const { timeout } = call;
     const headers = wireHeaders(request.headers, call, graph, authorization);
-    if (timeout === false) return sendOnWire(this.#options.fetch, request, headers, outer, extras);
+    if (call.timeout === false) return sendOnWire(this.#options.fetch, request, headers, outer, extras);
     const controller = new AbortController();
     // Left attached on purpose: an abort while the body downloads must still reach fetch.
     outer.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
-    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeout);
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), call.timeout);
     try {
       return await sendOnWire(this.#options.fetch, request, headers, controller.signal, extras);
     } catch (error) {
@@ -210,9 +208,7 @@ export class Transport {
 }
 
 /** Frees the connection of a retried response nobody will read. */
-function discard(outcome: Retry): void {
-  void outcome.response?.body?.cancel().catch(noop);
-}
+const discard = (outcome: Retry): void => void outcome.response?.body?.cancel().catch(noop);
 
 function errorLabel(request: Request, error: unknown): string {
   // A caller's AbortSignal.timeout() is named TimeoutError too: say whose deadline it was.
