@@ -161,7 +161,6 @@ class BatchRun<T> {
         throttledItems++; // a 429 pauses the host even when the item has no retries left
         throttledFor = Math.max(throttledFor, waitMs);
       } else if (wire.status !== 424) answeredItems++; // a 424 was never run
-
       if (transient && this.#retries[i]! < policy.limit) {
         retry.add(i);
         this.#retries[i]!++;

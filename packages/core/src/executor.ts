@@ -146,8 +146,8 @@ export class Executor {
   }
 
   /** `$batch` items answered: each spent the host's budget, as a direct request would have. */
-  answered(host: string, count: number): void {
-    this.#scheduler.answered(host, count);
+  answered(host: string, items: number): void {
+    this.#scheduler.answered(host, items);
   }
 
   /** 429s seen outside an attempt (throttled `$batch` sub-requests): pause `host` as a direct 429 would. */

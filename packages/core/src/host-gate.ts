@@ -43,6 +43,14 @@ export class HostGate {
     this.pacer.refused(now, pauseMs);
   }
 
+  /**
+   * `$batch` items answered inside one exchange: each spent the host's budget, so pacing learns
+   * from them; the window counts exchanges, and that one exchange widened it already.
+   */
+  spent(now: number, items: number): void {
+    for (let i = 0; i < items; i++) this.#answers.record(now);
+  }
+
   /** Any other response. O(1), allocation-free: it is called for every response. */
   succeeded(now: number): void {
     this.#answers.record(now);

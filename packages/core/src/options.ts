@@ -88,11 +88,11 @@ const HOOK_RULES: OptionRules = {
   afterResponse: HOOK_LIST,
   beforeError: HOOK_LIST,
 };
-/** `hooks`, of the Connection or of one request: ky's hook names only, each an array of functions. */
 /** A connection's or one request's per-attempt timeout. */
 export const TIMEOUT_RULE: OptionRule = {
   expected: 'a positive number of milliseconds (at most 2147483647), or false', test: (v) => v === false || rules.positiveMilliseconds.test(v),
 };
+/** `hooks`, of the Connection or of one request: ky's hook names only, each an array of functions. */
 export const HOOKS_RULE: OptionRule = { expected: 'an object of ky hook arrays, e.g. { beforeRequest: [fn] }', test: isPlainObject, keys: HOOK_RULES };
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
 const TELEMETRY_HOOKS = ['request', 'throttled', 'tokenAcquired'] as const;

@@ -66,10 +66,11 @@ export class Scheduler {
     gate.announced = Math.max(gate.announced, until);
   }
 
-  /** Any other response from `host` (or `count` $batch items): widen its concurrency; budgets are learned from these. */
-  answered(host: string, count = 1): void {
+  /** Any other response from `host`: widens its concurrency; budgets are learned from answers, `items` a $batch call's too. */
+  answered(host: string, items?: number): void {
     const gate = this.#gates.get(host);
-    for (let i = 0, now = this.#now(); gate && i < count; i++) gate.succeeded(now);
+    if (gate && items === undefined) gate.succeeded(this.#now());
+    else if (gate && items) gate.spent(this.#now(), items);
   }
 
   /** Milliseconds left in the host's pause (0 when not paused). */

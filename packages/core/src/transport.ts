@@ -22,6 +22,7 @@ export interface CallState extends RequestIdentity {
   origin: string;
   host: string;
   bearer: boolean;
+  sdkVersion: boolean; // its own host is a Graph host: SdkVersion goes with it while it goes there
   policy: RetryPolicy;
   timeout: number | false;
   /** Only while a telemetry observer listens to this request. */
@@ -45,7 +46,6 @@ interface Retry {
 }
 
 type Extras = Record<string, unknown> | undefined; // what ky passes fetch besides the Request: the call state, dispatcher…
-
 const TIMED_OUT = Symbol('timed out');
 const NO_OPTIONS = Object.freeze({}) as BeforeRetryState['options'];
 const noop = () => undefined;
@@ -110,7 +110,7 @@ export class Transport {
     const { trace, policy } = call;
     if (trace && attempt > 1) safely(() => trace.observer.retry?.({ attempt, reason: trace.retryReason ?? 'unknown' }));
     // Same origin, same decisions (query strings added by ky do not matter); anything else is re-checked.
-    const home = request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url);
+    const home = (call.bearer || call.sdkVersion) && (request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url));
     const bearer = call.bearer && home;
     const graph = call.sdkVersion && home; // SdkVersion is for Graph hosts only, like the token
     const admitted = this.#scheduler.admit(call.host, signal);

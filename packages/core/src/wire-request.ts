@@ -9,8 +9,6 @@ const SDK_VERSION = `graphwire/${VERSION}`;
 export const CALL = 'graphwireCall';
 
 export interface RequestIdentity {
-  /** The request's own host is a Graph host: SdkVersion goes with it (while it goes there). */
-  sdkVersion: boolean;
   /** The client-request-id all attempts share: made at the first one, unless the caller gave one. */
   requestId: string | undefined;
 }

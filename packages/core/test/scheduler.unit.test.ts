@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { QUIET_MS } from '../src/host-gate.js';
 import { Scheduler } from '../src/scheduler.js';
+import { expectOneMoreStart, pacedHost } from './paced-host.js';
 
 const signal = () => new AbortController().signal;
 
@@ -196,24 +197,6 @@ describe('Scheduler', () => {
     expect(scheduler.hostBudget('h')).toBeUndefined();
   });
 
-  /** 13 dispatched, 12 answered, the 13th a 429 pausing 1 s: the host is then paced to 12 per 1005 ms. */
-  function pacedHost(options: { maxConcurrency?: number } = {}) {
-    const clock = { now: 1000 };
-    const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: options.maxConcurrency ?? Number.POSITIVE_INFINITY, now: () => clock.now });
-    for (let i = 0; i < 13; i++) {
-      expect(scheduler.admit('h', signal())).toBeUndefined();
-      expect(scheduler.dispatch('h', signal())).toBeUndefined();
-    }
-    for (let i = 0; i < 12; i++) {
-      scheduler.release('h');
-      scheduler.answered('h');
-    }
-    scheduler.release('h');
-    scheduler.throttled('h', 1000);
-    clock.now += 1006;
-    return { scheduler, clock };
-  }
-
   it('counts a 401 replay as a start of its own, so paced replays never wait on their own attempts', () => {
     const { scheduler } = pacedHost();
     // The budget's 12 go out; each is answered 401 and replayed: the rejected exchange is over.
@@ -234,12 +217,7 @@ describe('Scheduler', () => {
     scheduler.release('h', false); // the replay never reached fetch: nothing more to end
     clock.now += 501;
     // 11 in flight: one more may start, and only one (a count ended twice would let two through).
-    expect(scheduler.dispatch('h', signal())).toBeUndefined();
-    const next = new AbortController();
-    const waiting = scheduler.dispatch('h', next.signal);
-    expect(waiting).toBeInstanceOf(Promise);
-    next.abort(new Error('done'));
-    await expect(waiting).rejects.toThrow('done');
+    await expectOneMoreStart(scheduler);
   });
 
   it("lends a maxConcurrency slot while a host's pause holds it at dispatch, so other hosts go on", async () => {
@@ -274,6 +252,18 @@ describe('Scheduler', () => {
     now += 1006;
     expect(scheduler.dispatch('h', signal())).toBeUndefined();
     expect(scheduler.hostBudget('h')).toEqual({ budget: 20, span: 1005 });
+  });
+
+  it("leaves a narrowed window alone for $batch items: it counts exchanges, and the batch's own answer widened it", () => {
+    const scheduler = new Scheduler({ requestsDelay: 0, maxConcurrency: Number.POSITIVE_INFINITY });
+    for (let i = 0; i < 8; i++) expect(scheduler.admit('h', signal())).toBeUndefined();
+    scheduler.release('h');
+    scheduler.throttled('h', 0); // 8 in flight: narrowed to 4
+    expect(scheduler.hostWindow('h').limit).toBe(4);
+    scheduler.answered('h', 20);
+    expect(scheduler.hostWindow('h').limit).toBe(4);
+    for (let i = 0; i < 5; i++) scheduler.answered('h'); // + 1 / window for each exchange answered
+    expect(scheduler.hostWindow('h').limit).toBe(5);
   });
 
   it('leaves other hosts alone', () => {

@@ -102,7 +102,10 @@ describe('a wrong-type entry', () => {
     await raw.hSet('graphwire:{tokens:h}', 'f', 'v');
     // One after another: each must meet the wrong-type entry itself.
     expect(await caught(store.load('h'))).toMatchObject({ errorCode: 'token_store_corrupt', key: 'graphwire:{tokens:h}' });
-    expect(await caught(store.save('h', 'value'))).toMatchObject({ errorCode: 'token_store_corrupt', key: 'graphwire:{tokens:h}' });
+    const saved = await caught(store.save('h', 'SECRET-CACHE'));
+    expect(saved).toBeInstanceOf(RedisTokenStoreError);
+    expect(saved).toMatchObject({ errorCode: 'token_store_corrupt', key: 'graphwire:{tokens:h}' });
+    expect(`${saved.message} ${saved.stack} ${String(saved.cause)}`).not.toContain('SECRET-CACHE'); // the value is a token cache
     expect(await caught(store.load('h'))).toBeInstanceOf(RedisTokenStoreError);
     await store.delete('h'); // delete removes the entry whatever its type
     expect(await raw.exists('graphwire:{tokens:h}')).toBe(0);
