@@ -110,7 +110,7 @@ export class Transport {
     const { trace, policy } = call;
     if (trace && attempt > 1) safely(() => trace.observer.retry?.({ attempt, reason: trace.retryReason ?? 'unknown' }));
     // Same origin, same decisions (query strings added by ky do not matter); anything else is re-checked.
-    const home = (call.bearer || call.sdkVersion) && (request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url));
+    const home = request.url.startsWith(`${call.origin}/`) || this.#mayCarryBearer(request.url);
     const bearer = call.bearer && home;
     const graph = call.sdkVersion && home; // SdkVersion is for Graph hosts only, like the token
     const admitted = this.#scheduler.admit(call.host, signal);
